@@ -1,0 +1,24 @@
+package dev.millwright.kinds;
+
+import dev.millwright.resource.KindDefinition;
+import dev.millwright.resource.KindRegistry;
+import dev.millwright.tenancy.TenancyKinds;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Every kind this version of Millwright serves; each domain package contributes its own. */
+public final class Kinds {
+    private static final KindRegistry REGISTRY = build();
+
+    private Kinds() {
+    }
+
+    public static KindRegistry registry() {
+        return REGISTRY;
+    }
+
+    private static KindRegistry build() {
+        List<KindDefinition> kinds = new ArrayList<>(TenancyKinds.all());
+        return KindRegistry.of(kinds);
+    }
+}
