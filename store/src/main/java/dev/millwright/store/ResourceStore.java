@@ -1,0 +1,350 @@
+package dev.millwright.store;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.millwright.resource.BadRequestException;
+import dev.millwright.resource.ConflictException;
+import dev.millwright.resource.Json;
+import dev.millwright.resource.LabelSelector;
+import dev.millwright.resource.NotFoundException;
+import dev.millwright.resource.ObjectMeta;
+import dev.millwright.resource.Resource;
+import dev.millwright.resource.ResourceCodec;
+import dev.millwright.resource.ResourceKey;
+import java.nio.charset.StandardCharsets;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.function.UnaryOperator;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.core.statement.Query;
+import org.jdbi.v3.core.transaction.TransactionIsolationLevel;
+
+/**
+ * Resources in PostgreSQL, with optimistic concurrency, a change feed and an audit record per mutation.
+ *
+ * <p>Each mutation is one transaction that (1) locks what it depends on (the object's row, its tenant, the
+ * controller lease when fenced), (2) runs one statement that takes the next global revision, writes the
+ * object, appends the change and the audit record, and notifies listeners, and (3) commits. Taking the
+ * revision row's lock in step 2 serialises the commits of all writers, so revisions are visible in the order
+ * they are numbered: a watcher that has read revision N will never later find a smaller one. The lock is held
+ * for one statement and the commit only; everything that can be slow happens before it.
+ */
+public final class ResourceStore {
+    private static final String COLUMNS =
+            "kind, tenant, name, uid, resource_version, generation, created_at, labels, annotations, spec, status";
+
+    /** Revision bump, the object write (%s), its change row, the audit record and the notification. */
+    private static final String MUTATION = """
+            WITH rev AS (
+              UPDATE revision SET value = value + 1 WHERE id = 1 RETURNING value
+            ), w AS (
+              %s
+            ), ch AS (
+              INSERT INTO changes (revision, type, kind, tenant, name, object, recorded_at)
+              SELECT w.resource_version, :type, :kind, :tenant, :name,
+                     jsonb_set(CAST(:object AS jsonb), '{metadata,resourceVersion}', to_jsonb(w.resource_version::text)),
+                     :now
+              FROM w
+            ), n AS (
+              SELECT pg_notify('millwright_changes', w.resource_version::text) AS sent FROM w
+            ), %s
+            SELECT w.resource_version, (SELECT count(*) FROM n) AS notified, (SELECT count(*) FROM a) AS audited FROM w
+            """;
+
+    private static final String INSERT = """
+            INSERT INTO resources (kind, tenant, name, uid, resource_version, generation, created_at, labels, annotations, spec, status)
+              SELECT :kind, :tenant, :name, CAST(:uid AS uuid), rev.value, :generation, :created,
+                     CAST(:labels AS jsonb), CAST(:annotations AS jsonb), CAST(:spec AS jsonb), CAST(:status AS jsonb)
+              FROM rev
+              ON CONFLICT (kind, tenant, name) DO NOTHING
+              RETURNING resource_version""";
+
+    private static final String UPDATE = """
+            UPDATE resources SET resource_version = rev.value, generation = :generation,
+                   labels = CAST(:labels AS jsonb), annotations = CAST(:annotations AS jsonb),
+                   spec = CAST(:spec AS jsonb), status = CAST(:status AS jsonb)
+              FROM rev
+              WHERE kind = :kind AND tenant = :tenant AND name = :name
+              RETURNING resource_version""";
+
+    private static final String DELETE = """
+            DELETE FROM resources USING rev
+              WHERE kind = :kind AND tenant = :tenant AND name = :name
+              RETURNING rev.value AS resource_version""";
+
+    private final Jdbi jdbi;
+    private final Clock clock;
+
+    public ResourceStore(Database db, Clock clock) {
+        this.jdbi = db.jdbi();
+        this.clock = clock;
+    }
+
+    public Optional<Resource> get(ResourceKey key) {
+        return jdbi.withHandle(h -> h.createQuery("SELECT " + COLUMNS + " FROM resources WHERE kind = :kind AND tenant = :tenant AND name = :name")
+                .bind("kind", key.kind()).bind("tenant", key.tenant()).bind("name", key.name())
+                .map((rs, ctx) -> read(rs)).findOne());
+    }
+
+    /** The newest revision: a list taken now is consistent with it. */
+    public long revision() {
+        return jdbi.withHandle(ResourceStore::revision);
+    }
+
+    private static long revision(Handle h) {
+        return h.createQuery("SELECT value FROM revision WHERE id = 1").mapTo(Long.class).one();
+    }
+
+    /**
+     * One page of objects of a kind, ordered by tenant and name. The first page and its revision come from
+     * one snapshot; later pages keep the first page's revision, so a watch started from it may replay
+     * changes a later page already showed (watchers apply changes idempotently) but never misses one.
+     */
+    public ResourcePage list(ListOptions options) {
+        Cursor after = Cursor.decode(options.continueToken());
+        if (options.tenants() != null && options.tenants().isEmpty()) {
+            return new ResourcePage(List.of(), revision(), null);
+        }
+        return jdbi.inTransaction(TransactionIsolationLevel.REPEATABLE_READ, h -> {
+            long revision = after == null ? revision(h) : after.revision();
+            StringBuilder sql = new StringBuilder("SELECT " + COLUMNS + " FROM resources WHERE kind = :kind");
+            if (options.tenants() != null) sql.append(" AND tenant = ANY(:tenants)");
+            if (after != null) sql.append(" AND (tenant, name) > (:afterTenant, :afterName)");
+            List<Object[]> binds = new ArrayList<>();
+            LabelSelectorSql.append(options.selector(), sql, binds);
+            sql.append(" ORDER BY tenant, name LIMIT :limit");
+            Query q = h.createQuery(sql.toString()).bind("kind", options.kind()).bind("limit", options.limit() + 1);
+            if (options.tenants() != null) q.bindArray("tenants", String.class, options.tenants());
+            if (after != null) q.bind("afterTenant", after.tenant()).bind("afterName", after.name());
+            for (Object[] b : binds) {
+                if (b[1] instanceof String[] values) q.bindArray((String) b[0], String.class, (Object[]) values);
+                else q.bind((String) b[0], (String) b[1]);
+            }
+            List<Resource> items = new ArrayList<>(q.map((rs, ctx) -> read(rs)).list());
+            String next = null;
+            if (items.size() > options.limit()) {
+                items.remove(items.size() - 1);
+                Resource last = items.get(items.size() - 1);
+                next = new Cursor(last.tenant(), last.name(), revision).encode();
+            }
+            return new ResourcePage(items, revision, next);
+        });
+    }
+
+    /**
+     * Stores a new object. A tenant-scoped object needs its Tenant to exist.
+     *
+     * @throws ConflictException when an object of that kind and name exists
+     * @throws NotFoundException when its tenant does not exist
+     */
+    public Resource create(Resource r, WriteContext ctx) {
+        Instant now = now();
+        Resource stored = r.withMetadata(r.metadata().stored(UUID.randomUUID().toString(), 0, 1, now));
+        return jdbi.inTransaction(h -> {
+            checkFence(h, ctx);
+            if (!r.tenant().isEmpty()) requireTenant(h, r.tenant());
+            long rv = mutate(h, INSERT, "ADDED", stored, ctx, "create", 201, now);
+            if (rv < 0) throw new ConflictException(r.key().describe() + " already exists");
+            return stored.withMetadata(stored.metadata().withResourceVersion(rv));
+        });
+    }
+
+    /**
+     * Read-modify-write of one object under its row lock: {@code change} gets the current object and returns
+     * the wanted one (it may throw to refuse, for example on a stale resourceVersion). Server-owned metadata
+     * is kept; generation grows when the spec changed. A change that changes nothing writes nothing.
+     */
+    public Resource update(ResourceKey key, UnaryOperator<Resource> change, WriteContext ctx, String verb) {
+        Instant now = now();
+        return jdbi.inTransaction(h -> {
+            checkFence(h, ctx);
+            Resource current = h.createQuery("SELECT " + COLUMNS + " FROM resources WHERE kind = :kind AND tenant = :tenant AND name = :name FOR UPDATE")
+                    .bind("kind", key.kind()).bind("tenant", key.tenant()).bind("name", key.name())
+                    .map((rs, c) -> read(rs)).findOne()
+                    .orElseThrow(() -> NotFoundException.of(key));
+            Resource wanted = change.apply(current);
+            ObjectMeta cm = current.metadata();
+            ObjectMeta wm = wanted.metadata();
+            boolean specChanged = !wanted.spec().equals(current.spec());
+            if (!specChanged && wanted.status().equals(current.status()) && wm.labels().equals(cm.labels())
+                    && wm.annotations().equals(cm.annotations())) {
+                return current;
+            }
+            ObjectMeta meta = new ObjectMeta(cm.name(), cm.tenant(), wm.labels(), wm.annotations(), cm.uid(),
+                    0, cm.generation() + (specChanged ? 1 : 0), cm.creationTimestamp());
+            Resource next = new Resource(current.kind(), meta, wanted.spec(), wanted.status());
+            long rv = mutate(h, UPDATE, "MODIFIED", next, ctx, verb, 200, now);
+            return next.withMetadata(meta.withResourceVersion(rv));
+        });
+    }
+
+    /**
+     * Deletes an object. A Tenant that still holds objects is not deleted: its objects go first.
+     *
+     * @param expectedResourceVersion 0 for no precondition
+     */
+    public Resource delete(ResourceKey key, long expectedResourceVersion, WriteContext ctx) {
+        Instant now = now();
+        return jdbi.inTransaction(h -> {
+            checkFence(h, ctx);
+            Resource current = h.createQuery("SELECT " + COLUMNS + " FROM resources WHERE kind = :kind AND tenant = :tenant AND name = :name FOR UPDATE")
+                    .bind("kind", key.kind()).bind("tenant", key.tenant()).bind("name", key.name())
+                    .map((rs, c) -> read(rs)).findOne()
+                    .orElseThrow(() -> NotFoundException.of(key));
+            if (expectedResourceVersion != 0 && expectedResourceVersion != current.resourceVersion()) {
+                throw stale(key, expectedResourceVersion, current.resourceVersion());
+            }
+            if (key.kind().equals("Tenant")) {
+                List<String> held = h.createQuery("SELECT kind || '/' || name FROM resources WHERE tenant = :t ORDER BY kind, name LIMIT 5")
+                        .bind("t", key.name()).mapTo(String.class).list();
+                if (!held.isEmpty()) {
+                    throw new ConflictException(key.describe() + " still holds objects (" + String.join(", ", held)
+                            + (held.size() == 5 ? ", ..." : "") + "); delete them first");
+                }
+            }
+            long rv = mutate(h, DELETE, "DELETED", current, ctx, "delete", 200, now);
+            return current.withMetadata(current.metadata().withResourceVersion(rv));
+        });
+    }
+
+    /** The conflict a stale resourceVersion gets, naming both versions. */
+    public static ConflictException stale(ResourceKey key, long sent, long current) {
+        return new ConflictException(key.describe() + " has been modified: the request was based on resourceVersion "
+                + sent + " but the object is at " + current + "; read it again and reapply your change");
+    }
+
+    /** Runs the mutation statement; returns the new revision, or -1 when the insert found the name taken. */
+    private static long mutate(Handle h, String write, String type, Resource r, WriteContext ctx, String verb, int outcome, Instant now) {
+        ObjectNode object = ResourceCodec.toJson(r);
+        AuditEntry audit = new AuditEntry(now, ctx.actor(), verb, r.kind(), r.tenant(), r.name(), outcome, "",
+                type.equals("DELETED") ? "" : digest(r));
+        String sql = MUTATION.formatted(write, AuditLog.APPEND_CTES.formatted("AND EXISTS (SELECT 1 FROM w)"));
+        ObjectMeta m = r.metadata();
+        Query q = h.createQuery(sql)
+                .bind("type", type)
+                .bind("kind", r.kind()).bind("tenant", r.tenant()).bind("name", r.name())
+                .bind("uid", m.uid())
+                .bind("generation", m.generation())
+                .bind("created", Sql.utc(m.creationTimestamp()))
+                .bind("labels", Json.string(m.labels()))
+                .bind("annotations", Json.string(m.annotations()))
+                .bind("spec", Json.string(r.spec()))
+                .bind("status", Json.string(r.status()))
+                .bind("object", Json.string(object))
+                .bind("now", Sql.utc(now));
+        AuditLog.bindEntry(q, audit);
+        return q.map((rs, c) -> rs.getLong("resource_version")).findOne().orElse(-1L);
+    }
+
+    /** What the audit record's digest covers: everything a writer chose, none of what the store assigned. */
+    static String digest(Resource r) {
+        ObjectNode content = Json.object();
+        content.put("kind", r.kind());
+        content.set("metadata", Json.MAPPER.valueToTree(java.util.Map.of(
+                "name", r.name(), "tenant", r.tenant(), "labels", r.metadata().labels(), "annotations", r.metadata().annotations())));
+        content.set("spec", r.spec());
+        content.set("status", r.status());
+        return Json.digest(content);
+    }
+
+    private static void requireTenant(Handle h, String tenant) {
+        // FOR SHARE: a concurrent delete of the tenant waits for this insert, then sees it and refuses
+        boolean exists = h.createQuery("SELECT 1 FROM resources WHERE kind = 'Tenant' AND tenant = '' AND name = :t FOR SHARE")
+                .bind("t", tenant).mapTo(Integer.class).findOne().isPresent();
+        if (!exists) throw new NotFoundException("Tenant " + tenant + " not found");
+    }
+
+    private static void checkFence(Handle h, WriteContext ctx) {
+        WriteContext.Fence f = ctx.fence();
+        if (f == null) return;
+        // FOR SHARE: a takeover (an UPDATE of the lease row) waits until this write has committed
+        boolean held = h.createQuery("""
+                        SELECT 1 FROM leases WHERE name = :name AND holder = :holder AND fence = :fence AND expires_at > now()
+                        FOR SHARE""")
+                .bind("name", f.lease()).bind("holder", f.holder()).bind("fence", f.token())
+                .mapTo(Integer.class).findOne().isPresent();
+        if (!held) {
+            throw new FencedException(ctx.actor() + " no longer holds lease " + f.lease() + " (token " + f.token() + "); write rejected");
+        }
+    }
+
+    private Instant now() {
+        return clock.instant().truncatedTo(ChronoUnit.MICROS);
+    }
+
+    static Resource read(ResultSet rs) throws SQLException {
+        ObjectMeta meta = new ObjectMeta(rs.getString("name"), rs.getString("tenant"),
+                Sql.stringMap(rs, "labels"), Sql.stringMap(rs, "annotations"),
+                rs.getString("uid"), rs.getLong("resource_version"), rs.getLong("generation"),
+                Sql.instant(rs, "created_at"));
+        return new Resource(rs.getString("kind"), meta, Sql.object(rs, "spec"), Sql.object(rs, "status"));
+    }
+
+    /** Where the previous page ended, and the revision of the first page. Opaque to clients. */
+    private record Cursor(String tenant, String name, long revision) {
+        String encode() {
+            ObjectNode n = Json.object().put("t", tenant).put("n", name).put("r", revision);
+            return Base64.getUrlEncoder().withoutPadding().encodeToString(Json.bytes(n));
+        }
+
+        static Cursor decode(String token) {
+            if (token == null || token.isEmpty()) return null;
+            try {
+                var n = Json.MAPPER.readTree(new String(Base64.getUrlDecoder().decode(token), StandardCharsets.UTF_8));
+                if (!n.path("t").isTextual() || !n.path("n").isTextual() || !n.path("r").canConvertToLong()) throw new IllegalArgumentException();
+                return new Cursor(n.get("t").asText(), n.get("n").asText(), n.get("r").asLong());
+            } catch (Exception e) {
+                throw new BadRequestException("continue", "is not a token this server issued");
+            }
+        }
+    }
+
+    /** Translates a label selector to SQL on the labels column; equality uses the GIN index. */
+    static final class LabelSelectorSql {
+        private LabelSelectorSql() {
+        }
+
+        static void append(LabelSelector selector, StringBuilder sql, List<Object[]> binds) {
+            int i = 0;
+            for (LabelSelector.Requirement r : selector.requirements()) {
+                String k = "lk" + i;
+                String v = "lv" + i;
+                i++;
+                String[] values = r.values().toArray(String[]::new);
+                switch (r.operator()) {
+                    case EQUALS -> {
+                        sql.append(" AND labels @> CAST(:").append(v).append(" AS jsonb)");
+                        binds.add(new Object[] {v, Json.string(java.util.Map.of(r.key(), values[0]))});
+                    }
+                    case IN -> {
+                        sql.append(" AND labels ->> :").append(k).append(" = ANY(:").append(v).append(")");
+                        binds.add(new Object[] {k, r.key()});
+                        binds.add(new Object[] {v, values});
+                    }
+                    case NOT_EQUALS, NOT_IN -> {
+                        sql.append(" AND coalesce(labels ->> :").append(k).append(" <> ALL(:").append(v).append("), true)");
+                        binds.add(new Object[] {k, r.key()});
+                        binds.add(new Object[] {v, values});
+                    }
+                    case EXISTS -> {
+                        sql.append(" AND labels -> :").append(k).append(" IS NOT NULL");
+                        binds.add(new Object[] {k, r.key()});
+                    }
+                    case DOES_NOT_EXIST -> {
+                        sql.append(" AND labels -> :").append(k).append(" IS NULL");
+                        binds.add(new Object[] {k, r.key()});
+                    }
+                    default -> throw new IllegalStateException("unexpected operator " + r.operator());
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,18 @@
+package dev.millwright.store;
+
+import java.time.Instant;
+
+/**
+ * A bearer token as stored: never the secret, only its hash (which is not part of this record).
+ *
+ * @param subjectKind "User" or "ServiceAccount"
+ * @param tenant the service account's tenant; empty for users
+ * @param expiresAt null for tokens that do not expire
+ * @param revokedAt null while the token is valid
+ */
+public record TokenRecord(String id, String subjectKind, String tenant, String subject, String description,
+                          Instant createdAt, String createdBy, Instant expiresAt, Instant revokedAt) {
+    public boolean isUsable(Instant now) {
+        return revokedAt == null && (expiresAt == null || now.isBefore(expiresAt));
+    }
+}
