@@ -127,6 +127,11 @@ public final class ChangeFeed implements AutoCloseable {
         });
     }
 
+    /** Changes at or below this revision have been compacted away; a watch must start at or after it. */
+    public long compactedThrough() {
+        return jdbi.withHandle(h -> h.createQuery("SELECT through FROM feed_compaction WHERE id = 1").mapTo(Long.class).one());
+    }
+
     @Override
     public void close() {
         running = false;

@@ -1,0 +1,149 @@
+package dev.millwright.api;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.millwright.resource.Json;
+import dev.millwright.resource.KindDefinition;
+import dev.millwright.resource.MillwrightException;
+import dev.millwright.resource.NotFoundException;
+import io.javalin.config.JavalinConfig;
+import io.javalin.http.Context;
+import io.javalin.http.HttpResponseException;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Every route of the HTTP API, registered in one place.
+ *
+ * <pre>
+ *   /api/v1/{plural}                              platform-scoped kinds; tenant-scoped kinds across tenants (GET)
+ *   /api/v1/{plural}/{name}[/status]              platform-scoped objects
+ *   /api/v1/tenants/{tenant}/{plural}             tenant-scoped kinds in one tenant
+ *   /api/v1/tenants/{tenant}/{plural}/{name}[/status]
+ *   /api/v1/tokens, /audit, /audit/verify, /events, /whoami, /kinds, /openapi.json
+ *   /healthz, /readyz, /metrics
+ * </pre>
+ */
+public final class ApiRoutes {
+    /** Largest request body accepted. */
+    public static final int MAX_BODY_BYTES = 1024 * 1024;
+
+    private final ApiContext api;
+    private final Gate gate;
+    private final ResourceHandlers resources;
+    private final AdminHandlers admin;
+    private final PrometheusMeterRegistry metrics;
+    private final byte[] openApi;
+
+    public ApiRoutes(ApiContext api, PrometheusMeterRegistry metrics, String version) {
+        this.api = api;
+        this.gate = new Gate(api);
+        this.resources = new ResourceHandlers(api, gate);
+        this.admin = new AdminHandlers(api, gate);
+        this.metrics = metrics;
+        this.openApi = Json.bytes(OpenApiDocument.build(api.kinds(), version));
+    }
+
+    /** Number of watch streams open on this replica. */
+    public static int openWatches() {
+        return WatchStream.OPEN.get();
+    }
+
+    public void register(JavalinConfig config) {
+        config.http.maxRequestSize = MAX_BODY_BYTES;
+        config.router.ignoreTrailingSlashes = true;
+        config.startup.showJavalinBanner = false;
+        var r = config.routes;
+
+        r.get("/healthz", ctx -> ctx.result("ok"));
+        r.get("/readyz", this::ready);
+        r.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4").result(metrics.scrape()));
+        r.get("/api/v1/openapi.json", ctx -> ctx.contentType("application/json").result(openApi));
+
+        r.get("/api/v1/whoami", admin::whoami);
+        r.get("/api/v1/kinds", admin::kinds);
+        r.post("/api/v1/tokens", admin::issueToken);
+        r.get("/api/v1/tokens", admin::listTokens);
+        r.delete("/api/v1/tokens/{id}", admin::revokeToken);
+        r.get("/api/v1/audit", admin::queryAudit);
+        r.get("/api/v1/audit/verify", admin::verifyAudit);
+        r.get("/api/v1/events", ctx -> admin.events(ctx, null));
+        r.get("/api/v1/tenants/{tenant}/events", ctx -> admin.events(ctx, ctx.pathParam("tenant")));
+
+        // tenant-scoped objects
+        r.get("/api/v1/tenants/{tenant}/{plural}", ctx -> resources.list(ctx, tenantKind(ctx), ctx.pathParam("tenant")));
+        r.post("/api/v1/tenants/{tenant}/{plural}", ctx -> resources.create(ctx, tenantKind(ctx), ctx.pathParam("tenant")));
+        r.get("/api/v1/tenants/{tenant}/{plural}/{name}", ctx -> resources.get(ctx, tenantKind(ctx), ctx.pathParam("tenant"), ctx.pathParam("name")));
+        r.put("/api/v1/tenants/{tenant}/{plural}/{name}", ctx -> resources.replace(ctx, tenantKind(ctx), ctx.pathParam("tenant"), ctx.pathParam("name")));
+        r.patch("/api/v1/tenants/{tenant}/{plural}/{name}", ctx -> resources.patch(ctx, tenantKind(ctx), ctx.pathParam("tenant"), ctx.pathParam("name")));
+        r.delete("/api/v1/tenants/{tenant}/{plural}/{name}", ctx -> resources.delete(ctx, tenantKind(ctx), ctx.pathParam("tenant"), ctx.pathParam("name")));
+        r.put("/api/v1/tenants/{tenant}/{plural}/{name}/status", ctx -> resources.replaceStatus(ctx, tenantKind(ctx), ctx.pathParam("tenant"), ctx.pathParam("name")));
+
+        // platform-scoped objects, and tenant-scoped kinds across tenants
+        r.get("/api/v1/{plural}", ctx -> resources.list(ctx, kind(ctx), null));
+        r.post("/api/v1/{plural}", ctx -> resources.create(ctx, kind(ctx), null));
+        r.get("/api/v1/{plural}/{name}", ctx -> resources.get(ctx, platformKind(ctx), "", ctx.pathParam("name")));
+        r.put("/api/v1/{plural}/{name}", ctx -> resources.replace(ctx, platformKind(ctx), "", ctx.pathParam("name")));
+        r.patch("/api/v1/{plural}/{name}", ctx -> resources.patch(ctx, platformKind(ctx), "", ctx.pathParam("name")));
+        r.delete("/api/v1/{plural}/{name}", ctx -> resources.delete(ctx, platformKind(ctx), "", ctx.pathParam("name")));
+        r.put("/api/v1/{plural}/{name}/status", ctx -> resources.replaceStatus(ctx, platformKind(ctx), "", ctx.pathParam("name")));
+
+        r.exception(MillwrightException.class, (e, ctx) -> {
+            gate.auditFailure(ctx, e);
+            ErrorMapper.render(ctx, e);
+        });
+        r.exception(HttpResponseException.class, (e, ctx) -> ErrorMapper.renderJavalin(ctx, e));
+        r.exception(Exception.class, (e, ctx) -> ErrorMapper.renderUnexpected(ctx, e));
+        r.error(404, ctx -> {
+            if (ctx.result() == null || ctx.result().isEmpty()) {
+                ErrorMapper.write(ctx, 404, ErrorMapper.body(404, "NotFound", "no route for " + ctx.method() + " " + ctx.path(), java.util.Map.of()));
+            }
+        });
+        r.error(405, ctx -> ErrorMapper.write(ctx, 405, ErrorMapper.body(405, "MethodNotAllowed",
+                ctx.method() + " is not allowed on " + ctx.path(), java.util.Map.of())));
+
+        config.requestLogger.http((ctx, millis) -> {
+            String route = ctx.endpoint() == null ? "unmatched" : ctx.endpoint().path;
+            Timer.builder("millwright_http_requests")
+                    .description("HTTP requests by route, method and status")
+                    .tag("route", route).tag("method", ctx.method().name()).tag("status", Integer.toString(ctx.statusCode()))
+                    .publishPercentiles()
+                    .register(metrics)
+                    .record((long) (millis * 1_000_000), TimeUnit.NANOSECONDS);
+        });
+    }
+
+    private void ready(Context ctx) {
+        ObjectNode out = Json.object();
+        try {
+            out.put("revision", api.store().revision());
+            out.put("status", "ready");
+            out.put("leader", api.leader().getAsBoolean());
+            out.put("identity", api.identity());
+            ResourceHandlers.respond(ctx, 200, out);
+        } catch (RuntimeException e) {
+            out.put("status", "database unreachable: " + e.getClass().getSimpleName());
+            ResourceHandlers.respond(ctx, 503, out);
+        }
+    }
+
+    private KindDefinition kind(Context ctx) {
+        return api.kinds().require(ctx.pathParam("plural"));
+    }
+
+    private KindDefinition platformKind(Context ctx) {
+        KindDefinition k = kind(ctx);
+        if (k.tenantScoped()) {
+            throw new NotFoundException(k.kind() + " is tenant-scoped: use /api/v1/tenants/{tenant}/" + k.plural() + "/{name}");
+        }
+        return k;
+    }
+
+    private KindDefinition tenantKind(Context ctx) {
+        KindDefinition k = kind(ctx);
+        if (!k.tenantScoped()) {
+            throw new NotFoundException(k.kind() + " is platform-scoped: use /api/v1/" + k.plural() + "/{name}");
+        }
+        return k;
+    }
+}

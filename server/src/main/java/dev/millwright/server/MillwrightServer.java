@@ -1,0 +1,230 @@
+package dev.millwright.server;
+
+import dev.millwright.api.ApiContext;
+import dev.millwright.api.ApiRoutes;
+import dev.millwright.auth.Authenticator;
+import dev.millwright.control.Controller;
+import dev.millwright.control.ControllerManager;
+import dev.millwright.control.tenancy.ProjectController;
+import dev.millwright.control.tenancy.TenantController;
+import dev.millwright.kinds.Kinds;
+import dev.millwright.store.AuditLog;
+import dev.millwright.store.Database;
+import dev.millwright.store.EmbeddedPostgresServer;
+import dev.millwright.store.Events;
+import dev.millwright.store.Leases;
+import dev.millwright.store.PrincipalDirectory;
+import dev.millwright.store.ResourceStore;
+import dev.millwright.store.Tokens;
+import dev.millwright.tenancy.TenancyKinds;
+import dev.millwright.watch.Change;
+import dev.millwright.watch.ChangeFeed;
+import io.javalin.Javalin;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One Millwright replica: the store, the change feed, the controllers (run while this replica holds the
+ * lease), and the HTTP API. Several replicas may share one external PostgreSQL.
+ */
+public final class MillwrightServer implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(MillwrightServer.class);
+    public static final String VERSION = "0.1.0";
+    /** Kinds whose changes can change someone's roles. */
+    private static final Set<String> IDENTITY_KINDS = Set.of(TenancyKinds.TENANT, TenancyKinds.PROJECT,
+            TenancyKinds.USER, TenancyKinds.SERVICE_ACCOUNT);
+    /** Jetty threads: one per open watch, plus request handling. */
+    private static final int MAX_THREADS = 600;
+
+    private final ServerConfig config;
+    private EmbeddedPostgresServer embedded;
+    private Database db;
+    private ChangeFeed feed;
+    private ControllerManager controllers;
+    private ScheduledExecutorService housekeeping;
+    private Javalin http;
+    private Path adminTokenFile;
+    private Thread identityWatcher;
+    private volatile boolean running;
+
+    private MillwrightServer(ServerConfig config) {
+        this.config = config;
+    }
+
+    /** Starts a replica; when it returns the API is serving and the admin token file exists. */
+    public static MillwrightServer start(ServerConfig config) {
+        MillwrightServer s = new MillwrightServer(config);
+        try {
+            s.boot();
+            return s;
+        } catch (RuntimeException e) {
+            s.close();
+            throw e;
+        }
+    }
+
+    private void boot() {
+        running = true;
+        try {
+            Files.createDirectories(config.dataDir());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create the data directory " + config.dataDir(), e);
+        }
+        String url = config.dbUrl();
+        String user = config.dbUser();
+        if (url == null) {
+            embedded = EmbeddedPostgresServer.start(config.dataDir().resolve("postgres"));
+            url = embedded.jdbcUrl();
+            user = "postgres";
+        }
+        db = Database.connect(url, user, config.dbPassword());
+        ResourceStore store = new ResourceStore(db, config.clock());
+        AuditLog audit = new AuditLog(db);
+        Events events = new Events(db, config.clock(), 50, Duration.ofHours(24), 100_000);
+        Tokens tokens = new Tokens(db, config.clock());
+        feed = ChangeFeed.start(db, config.feedCapacity());
+        Authenticator authenticator = new Authenticator(tokens, new PrincipalDirectory(db, store));
+        adminTokenFile = Bootstrap.ensureAdmin(store, tokens, config.dataDir());
+
+        String identity = identity();
+        List<Controller> list = List.of(new TenantController(), new ProjectController());
+        controllers = new ControllerManager(store, feed, events, new Leases(db), config.clock(), identity,
+                config.leaseDuration(), config.resync(), list);
+        controllers.start();
+
+        housekeeping = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "housekeeping");
+            t.setDaemon(true);
+            return t;
+        });
+        housekeeping.scheduleWithFixedDelay(() -> {
+            try {
+                if (!controllers.isLeader()) return;
+                feed.compact(config.feedRetention());
+                events.purge();
+            } catch (RuntimeException e) {
+                log.warn("housekeeping failed: {}", e.toString());
+            }
+        }, 1, 1, TimeUnit.MINUTES);
+
+        identityWatcher = new Thread(() -> invalidateOnIdentityChanges(authenticator), "identity-watcher");
+        identityWatcher.setDaemon(true);
+        identityWatcher.start();
+
+        PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        new JvmMemoryMetrics().bindTo(metrics);
+        new JvmThreadMetrics().bindTo(metrics);
+        Gauge.builder("millwright_feed_revision", feed, ChangeFeed::head).description("newest revision read from the change feed").register(metrics);
+        Gauge.builder("millwright_watch_streams", ApiRoutes::openWatches).description("open watch streams").register(metrics);
+        Gauge.builder("millwright_controller_leader", controllers, c -> c.isLeader() ? 1 : 0).description("1 while this replica runs the controllers").register(metrics);
+        controllers.stats().forEach((name, s) -> {
+            Gauge.builder("millwright_controller_queue_depth", s, x -> x.queueDepth()).tag("controller", name).register(metrics);
+            io.micrometer.core.instrument.FunctionCounter.builder("millwright_controller_reconciles", s, x -> x.reconciles()).tag("controller", name).register(metrics);
+            io.micrometer.core.instrument.FunctionCounter.builder("millwright_controller_errors", s, x -> x.errors()).tag("controller", name).register(metrics);
+        });
+
+        ApiContext api = new ApiContext(Kinds.registry(), store, feed, audit, events, tokens, authenticator,
+                config.clock(), controllers::isLeader, identity);
+        ApiRoutes routes = new ApiRoutes(api, metrics, VERSION);
+        http = Javalin.create(cfg -> {
+            routes.register(cfg);
+            QueuedThreadPool pool = new QueuedThreadPool(MAX_THREADS, 8);
+            pool.setName("http");
+            cfg.jetty.threadPool = pool;
+        });
+        http.start(config.host(), config.port());
+        writeClientConfig();
+        log.info("Millwright {} serving {} as {}", VERSION, url(), identity);
+    }
+
+    private void invalidateOnIdentityChanges(Authenticator authenticator) {
+        ChangeFeed.Watch watch = feed.watch(feed.head());
+        while (running) {
+            try {
+                for (Change c : watch.next(Duration.ofSeconds(1))) {
+                    if (IDENTITY_KINDS.contains(c.key().kind())) authenticator.invalidate();
+                }
+            } catch (InterruptedException e) {
+                return;
+            } catch (RuntimeException e) {
+                watch = feed.watch(feed.head());
+                authenticator.invalidate();
+            }
+        }
+    }
+
+    private void writeClientConfig() {
+        try {
+            Bootstrap.writePrivate(config.dataDir().resolve("config.yaml"),
+                    "# written by millwright up; the CLI reads it when run from this directory\n"
+                            + "server: " + url() + "\n"
+                            + "tokenFile: " + adminTokenFile.toAbsolutePath() + "\n");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static String identity() {
+        String host;
+        try {
+            host = InetAddress.getLocalHost().getHostName();
+        } catch (IOException e) {
+            host = "unknown-host";
+        }
+        return host + "-" + ProcessHandle.current().pid() + "-" + UUID.randomUUID().toString().substring(0, 8);
+    }
+
+    /** The port the API listens on. */
+    public int port() {
+        return http.port();
+    }
+
+    /** The base URL of the API, such as {@code http://127.0.0.1:8080}. */
+    public String url() {
+        String host = config.host().equals("0.0.0.0") ? "127.0.0.1" : config.host();
+        if (host.contains(":")) host = "[" + host + "]";
+        return "http://" + host + ":" + port();
+    }
+
+    public Path adminTokenFile() {
+        return adminTokenFile;
+    }
+
+    public boolean isLeader() {
+        return controllers != null && controllers.isLeader();
+    }
+
+    public Database database() {
+        return db;
+    }
+
+    @Override
+    public void close() {
+        running = false;
+        if (http != null) http.stop();
+        if (identityWatcher != null) identityWatcher.interrupt();
+        if (housekeeping != null) housekeeping.shutdownNow();
+        if (controllers != null) controllers.close();
+        if (feed != null) feed.close();
+        if (db != null) db.close();
+        if (embedded != null) embedded.close();
+    }
+}

@@ -1,0 +1,65 @@
+package dev.millwright.server;
+
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * How to run a Millwright server; validated once, when built.
+ *
+ * @param port 0 for any free port
+ * @param host the address to listen on; loopback by default, so a fresh server is not exposed by accident
+ * @param dataDir where the embedded PostgreSQL keeps its data, and where the admin token and client config go
+ * @param dbUrl an external PostgreSQL; null to run the embedded one
+ * @param demo whether to load the demo factory (later issues fill it; start empty with false)
+ * @param leaseDuration how long the controller lease lasts without renewal
+ * @param resync how often controllers reconcile every object without a change
+ * @param feedCapacity changes kept in memory for watchers
+ * @param feedRetention changes kept in the database for watches that resume
+ */
+public record ServerConfig(int port, String host, Path dataDir, String dbUrl, String dbUser, String dbPassword,
+                           boolean demo, Duration leaseDuration, Duration resync, int feedCapacity, long feedRetention,
+                           Clock clock) {
+    public static final int DEFAULT_PORT = 8080;
+
+    public ServerConfig {
+        if (port < 0 || port > 65535) throw new IllegalArgumentException("port must be between 0 and 65535, got " + port);
+        Objects.requireNonNull(host, "host");
+        Objects.requireNonNull(dataDir, "dataDir");
+        Objects.requireNonNull(leaseDuration, "leaseDuration");
+        Objects.requireNonNull(resync, "resync");
+        Objects.requireNonNull(clock, "clock");
+        if (dbUrl != null && !dbUrl.startsWith("jdbc:postgresql:")) {
+            throw new IllegalArgumentException("db-url must start with jdbc:postgresql:, got " + dbUrl);
+        }
+        if (feedCapacity < 16) throw new IllegalArgumentException("feedCapacity must be at least 16");
+        if (feedRetention < feedCapacity) throw new IllegalArgumentException("feedRetention must be at least feedCapacity");
+    }
+
+    /** The defaults of {@code millwright up}. */
+    public static ServerConfig defaults(Path dataDir) {
+        return new ServerConfig(DEFAULT_PORT, "127.0.0.1", dataDir, null, null, null, true,
+                Duration.ofSeconds(15), Duration.ofMinutes(5), 65_536, 1_000_000, Clock.systemUTC());
+    }
+
+    public ServerConfig withPort(int port) {
+        return new ServerConfig(port, host, dataDir, dbUrl, dbUser, dbPassword, demo, leaseDuration, resync, feedCapacity, feedRetention, clock);
+    }
+
+    public ServerConfig withHost(String host) {
+        return new ServerConfig(port, host, dataDir, dbUrl, dbUser, dbPassword, demo, leaseDuration, resync, feedCapacity, feedRetention, clock);
+    }
+
+    public ServerConfig withDatabase(String url, String user, String password) {
+        return new ServerConfig(port, host, dataDir, url, user, password, demo, leaseDuration, resync, feedCapacity, feedRetention, clock);
+    }
+
+    public ServerConfig withDemo(boolean demo) {
+        return new ServerConfig(port, host, dataDir, dbUrl, dbUser, dbPassword, demo, leaseDuration, resync, feedCapacity, feedRetention, clock);
+    }
+
+    public ServerConfig withLeaseDuration(Duration leaseDuration) {
+        return new ServerConfig(port, host, dataDir, dbUrl, dbUser, dbPassword, demo, leaseDuration, resync, feedCapacity, feedRetention, clock);
+    }
+}
