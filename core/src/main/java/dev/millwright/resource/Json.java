@@ -12,6 +12,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import com.fasterxml.jackson.dataformat.yaml.util.StringQuotingChecker;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -22,6 +23,7 @@ import java.util.HexFormat;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import org.yaml.snakeyaml.resolver.Resolver;
 
 /** The shared JSON and YAML mappers, and the canonical form that digests are taken of. */
 public final class Json {
@@ -38,6 +40,7 @@ public final class Json {
     public static final ObjectMapper YAML = YAMLMapper.builder(YAMLFactory.builder()
                     .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
                     .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES)
+                    .stringQuotingChecker(new QuoteNumberLikeStrings())
                     .build())
             .addModule(new JavaTimeModule())
             .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
@@ -50,6 +53,21 @@ public final class Json {
     }
 
     private Json() {
+    }
+
+    /**
+     * Minimal quoting, except that a string YAML would read back as a number ("123", "0x1F", "1e3",
+     * "190:20:30.15") is quoted: written YAML must parse back to the same tree. Jackson's own check skips
+     * hexadecimal and sexagesimal forms.
+     */
+    private static final class QuoteNumberLikeStrings extends StringQuotingChecker.Default {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        public boolean needToQuoteValue(String value) {
+            return super.needToQuoteValue(value)
+                    || Resolver.INT.matcher(value).matches() || Resolver.FLOAT.matcher(value).matches();
+        }
     }
 
     public static ObjectNode object() {
@@ -110,6 +128,19 @@ public final class Json {
         }
         return node;
     }
+
+    /**
+     * Whether two trees hold the same content. Unlike {@code equals}, numbers compare by value: the same
+     * document read by the JSON and the YAML parser, or written as a long and read back as an int, is equal.
+     */
+    public static boolean equivalent(JsonNode a, JsonNode b) {
+        return a.equals(NUMERIC_VALUE, b);
+    }
+
+    private static final java.util.Comparator<JsonNode> NUMERIC_VALUE = (x, y) -> {
+        if (x.isNumber() && y.isNumber()) return x.decimalValue().compareTo(y.decimalValue()) == 0 ? 0 : 1;
+        return x.equals(y) ? 0 : 1;
+    };
 
     /** Hex SHA-256 of the canonical JSON of {@code node}. */
     public static String digest(JsonNode node) {

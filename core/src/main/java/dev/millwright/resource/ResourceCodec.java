@@ -25,6 +25,13 @@ public final class ResourceCodec {
     private static final Set<String> META_FIELDS = Set.of("name", "tenant", "labels", "annotations", "uid",
             "resourceVersion", "generation", "creationTimestamp");
 
+    /**
+     * Largest power of ten a number in a body may carry, either way. Decimals are kept exact (BigDecimal), and
+     * {@code 1e999999999}, 11 bytes of JSON, is a billion characters once a library writes it out in plain digits
+     * (the schema validator's enum check does); doubles end near 1e308 anyway.
+     */
+    static final int MAX_NUMBER_EXPONENT = 1000;
+
     /** The formats a body may be written in. */
     public enum Format { JSON, YAML }
 
@@ -34,18 +41,56 @@ public final class ResourceCodec {
     /** Parses a body into a tree, turning syntax errors into a 400 that says where. */
     public static JsonNode parseTree(byte[] body, Format format) {
         ObjectMapper mapper = format == Format.YAML ? Json.YAML : Json.MAPPER;
+        JsonNode node = read(mapper, body, format);
+        if (node == null || node.isMissingNode()) throw new BadRequestException("body", "is empty");
+        String hugeNumber = hugeNumberPath(node);
+        if (hugeNumber != null) {
+            String field = hugeNumber.startsWith(".") ? hugeNumber.substring(1) : "body" + hugeNumber;
+            throw new BadRequestException(field, "number has an exponent beyond " + MAX_NUMBER_EXPONENT + " either way");
+        }
+        return node;
+    }
+
+    private static JsonNode read(ObjectMapper mapper, byte[] body, Format format) {
         try {
-            JsonNode node = mapper.readTree(body);
-            if (node == null || node.isMissingNode()) throw new BadRequestException("body", "is empty");
-            return node;
+            return mapper.readTree(body);
         } catch (StreamConstraintsException e) {
-            throw new BadRequestException("body", "nests deeper than " + Json.MAX_NESTING_DEPTH + " levels");
+            // one exception type reports every limit (nesting, number length, name length): say which one broke
+            String limit = e.getOriginalMessage().startsWith("Document nesting depth")
+                    ? "nests deeper than " + Json.MAX_NESTING_DEPTH + " levels"
+                    : "exceeds a parser limit" + where(e.getLocation()) + ": " + e.getOriginalMessage();
+            throw new BadRequestException("body", limit);
         } catch (JsonProcessingException e) {
             throw new BadRequestException("body", "malformed " + format + where(e.getLocation()) + ": " + e.getOriginalMessage());
         } catch (IOException | RuntimeException e) {
             // YAML's parser reports some malformed input as unchecked exceptions of its own
             throw new BadRequestException("body", "malformed " + format + ": " + firstLine(e.getMessage()));
         }
+    }
+
+    /**
+     * The path (".spec.x[2]") of the first number that is too large or too small, or null when there is none.
+     * The body nests at most {@link Json#MAX_NESTING_DEPTH} levels, so recursion is bounded.
+     */
+    private static String hugeNumberPath(JsonNode node) {
+        if (node.isBigDecimal()) {
+            int scale = node.decimalValue().scale();
+            return scale > MAX_NUMBER_EXPONENT || scale < -MAX_NUMBER_EXPONENT ? "" : null;
+        }
+        if (node.isDouble() || node.isFloat()) return Double.isFinite(node.doubleValue()) ? null : "";
+        if (node.isObject()) {
+            for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
+                Map.Entry<String, JsonNode> e = it.next();
+                String below = hugeNumberPath(e.getValue());
+                if (below != null) return "." + e.getKey() + below;
+            }
+        } else if (node.isArray()) {
+            for (int i = 0; i < node.size(); i++) {
+                String below = hugeNumberPath(node.get(i));
+                if (below != null) return "[" + i + "]" + below;
+            }
+        }
+        return null;
     }
 
     /** Parses one resource; unknown top-level or metadata fields and wrong types are reported together. */

@@ -5,6 +5,7 @@ import com.networknt.schema.Error;
 import com.networknt.schema.Schema;
 import com.networknt.schema.SchemaRegistry;
 import com.networknt.schema.SpecificationVersion;
+import com.networknt.schema.path.NodePath;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -12,6 +13,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.regex.Pattern;
 
 /**
  * A kind's spec schema (JSON Schema 2020-12), loaded once from the classpath, and the field-path errors it
@@ -19,6 +21,9 @@ import java.util.TreeMap;
  */
 public final class SpecSchema {
     private static final SchemaRegistry REGISTRY = SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_2020_12);
+
+    /** Property names written after a dot in field paths; anything else is quoted in brackets. */
+    private static final Pattern PLAIN_NAME = Pattern.compile("[A-Za-z_$][A-Za-z0-9_$-]*");
 
     private final JsonNode json;
     private final Schema schema;
@@ -58,16 +63,33 @@ public final class SpecSchema {
         return errors;
     }
 
-    /** Turns the validator's instance location ($.members[0].role) into a field path (.members[0].role). */
+    /**
+     * Turns the validator's instance location into a field path (.members[0].role). The location is read
+     * element by element: its string form is a JSON Pointer (/members/0/role) in this library version.
+     */
     private static String pathOf(Error e) {
-        String location = String.valueOf(e.getInstanceLocation());
-        String path = location.startsWith("$") ? location.substring(1) : location;
+        StringBuilder path = new StringBuilder();
+        NodePath location = e.getInstanceLocation();
+        for (int i = 0; location != null && i < location.getNameCount(); i++) {
+            appendSegment(path, location.getElement(i));
+        }
         // a missing or unknown property is reported on its parent; name the property itself
         if (("required".equals(e.getKeyword()) || "additionalProperties".equals(e.getKeyword()))
                 && e.getProperty() != null) {
-            path = path + "." + e.getProperty();
+            appendSegment(path, e.getProperty());
         }
-        return path;
+        return path.toString();
+    }
+
+    /** ".name" for plain names, "[3]" for array indexes, and ["a.b"] for names a dot would make ambiguous. */
+    private static void appendSegment(StringBuilder path, Object element) {
+        if (element instanceof Integer index) {
+            path.append('[').append(index).append(']');
+        } else {
+            String name = String.valueOf(element);
+            if (PLAIN_NAME.matcher(name).matches()) path.append('.').append(name);
+            else path.append('[').append(Json.string(name)).append(']');
+        }
     }
 
     private static String reason(Error e) {
