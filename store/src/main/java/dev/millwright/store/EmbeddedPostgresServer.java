@@ -30,8 +30,20 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
         this.postgres = postgres;
     }
 
-    /** Starts PostgreSQL on a free loopback port with its data in {@code dataDirectory} (created if missing). */
+    /**
+     * Starts PostgreSQL on a free loopback port with its data in {@code dataDirectory} (created if missing),
+     * durable: every acknowledged commit is flushed to disk.
+     */
     public static EmbeddedPostgresServer start(Path dataDirectory) {
+        return start(dataDirectory, true);
+    }
+
+    /**
+     * @param durable false turns off fsync and synchronous commit (the embedded artifact's own defaults), which
+     *                only throwaway test databases may use: a crash of PostgreSQL or the machine can then lose
+     *                commits that were acknowledged
+     */
+    public static EmbeddedPostgresServer start(Path dataDirectory, boolean durable) {
         try {
             Files.createDirectories(dataDirectory);
             stopOrphan(dataDirectory);
@@ -40,6 +52,8 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
                     .setCleanDataDirectory(false)
                     .setPGStartupWait(Duration.ofSeconds(60))
                     .setServerConfig("max_connections", "200")
+                    .setServerConfig("fsync", durable ? "on" : "off")
+                    .setServerConfig("synchronous_commit", durable ? "on" : "off")
                     .setServerConfig("listen_addresses", "127.0.0.1")
                     .setOutputRedirector(ProcessBuilder.Redirect.appendTo(dataDirectory.resolveSibling("postgres.log").toFile()))
                     .setErrorRedirector(ProcessBuilder.Redirect.appendTo(dataDirectory.resolveSibling("postgres.log").toFile()))

@@ -22,7 +22,8 @@ public final class TestDatabases {
         if (server == null) {
             try {
                 Path dir = Files.createTempDirectory("millwright-test-pg");
-                server = EmbeddedPostgresServer.start(dir.resolve("pg"));
+                // throwaway data: fsync off for speed; tests of durability start a durable server of their own
+                server = EmbeddedPostgresServer.start(dir.resolve("pg"), false);
                 Runtime.getRuntime().addShutdownHook(new Thread(server::close, "test-postgres-stop"));
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
