@@ -267,7 +267,7 @@ public final class ResourceStore {
         if (f == null) return;
         // FOR SHARE: a takeover (an UPDATE of the lease row) waits until this write has committed
         boolean held = h.createQuery("""
-                        SELECT 1 FROM leases WHERE name = :name AND holder = :holder AND fence = :fence
+                        SELECT 1 FROM leases WHERE name = :name AND holder = :holder AND fence = :fence AND expires_at > now()
                         FOR SHARE""")
                 .bind("name", f.lease()).bind("holder", f.holder()).bind("fence", f.token())
                 .mapTo(Integer.class).findOne().isPresent();
