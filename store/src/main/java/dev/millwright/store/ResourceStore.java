@@ -173,8 +173,9 @@ public final class ResourceStore {
             Resource wanted = change.apply(current);
             ObjectMeta cm = current.metadata();
             ObjectMeta wm = wanted.metadata();
-            boolean specChanged = !wanted.spec().equals(current.spec());
-            if (!specChanged && wanted.status().equals(current.status()) && wm.labels().equals(cm.labels())
+            // by value: a number read back from jsonb as an int equals the long or decimal a writer sent
+            boolean specChanged = !Json.equivalent(wanted.spec(), current.spec());
+            if (!specChanged && Json.equivalent(wanted.status(), current.status()) && wm.labels().equals(cm.labels())
                     && wm.annotations().equals(cm.annotations())) {
                 return current;
             }
