@@ -103,7 +103,8 @@ public final class ApiRoutes {
                 ctx.method() + " is not allowed on " + ctx.path(), java.util.Map.of())));
 
         config.requestLogger.http((ctx, millis) -> {
-            String route = ctx.endpoint() == null ? "unmatched" : ctx.endpoint().path;
+            // endpoint() throws when no route matched (it takes the last of an empty list): ask the list first
+            String route = ctx.endpoints().list().isEmpty() ? "unmatched" : ctx.endpoint().path;
             Timer.builder("millwright_http_requests")
                     .description("HTTP requests by route, method and status")
                     .tag("route", route).tag("method", ctx.method().name()).tag("status", Integer.toString(ctx.statusCode()))

@@ -42,8 +42,10 @@ final class Gate {
         ctx.attribute(Target.ATTRIBUTE, target);
         Principal p = caller(ctx).principal();
         String name = target.name();
-        if (!target.kind().tenantScoped() && name == null && target.verb().isRead()) {
-            return p; // lists of platform-scoped kinds are filtered item by item
+        if (name == null && target.verb().isRead() && (!target.kind().tenantScoped() || target.tenant().isEmpty())) {
+            // lists of platform-scoped kinds are filtered item by item; lists of a tenant-scoped kind across
+            // tenants (no tenant in the path) are limited by the handler to the caller's own tenants
+            return p;
         }
         AccessPolicy.Decision d = AccessPolicy.decide(p, target.verb(), target.kind(), target.tenant(), name);
         switch (d) {

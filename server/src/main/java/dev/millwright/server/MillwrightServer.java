@@ -57,6 +57,7 @@ public final class MillwrightServer implements AutoCloseable {
     private final ServerConfig config;
     private EmbeddedPostgresServer embedded;
     private Database db;
+    private ResourceStore store;
     private ChangeFeed feed;
     private ControllerManager controllers;
     private ScheduledExecutorService housekeeping;
@@ -96,7 +97,7 @@ public final class MillwrightServer implements AutoCloseable {
             user = "postgres";
         }
         db = Database.connect(url, user, config.dbPassword());
-        ResourceStore store = new ResourceStore(db, config.clock());
+        store = new ResourceStore(db, config.clock());
         AuditLog audit = new AuditLog(db);
         Events events = new Events(db, config.clock(), 50, Duration.ofHours(24), 100_000);
         Tokens tokens = new Tokens(db, config.clock());
@@ -224,6 +225,7 @@ public final class MillwrightServer implements AutoCloseable {
         if (housekeeping != null) housekeeping.shutdownNow();
         if (controllers != null) controllers.close();
         if (feed != null) feed.close();
+        if (store != null) store.close();
         if (db != null) db.close();
         if (embedded != null) embedded.close();
     }

@@ -30,14 +30,14 @@ import org.jdbi.v3.core.transaction.TransactionIsolationLevel;
 /**
  * Resources in PostgreSQL, with optimistic concurrency, a change feed and an audit record per mutation.
  *
- * <p>Each mutation is one transaction that (1) locks what it depends on (the object's row, its tenant, the
- * controller lease when fenced), (2) runs one statement that takes the next global revision, writes the
- * object, appends the change and the audit record, and notifies listeners, and (3) commits. Taking the
- * revision row's lock in step 2 serialises the commits of all writers, so revisions are visible in the order
- * they are numbered: a watcher that has read revision N will never later find a smaller one. The lock is held
- * for one statement and the commit only; everything that can be slow happens before it.
+ * <p>Each mutation (1) locks what it depends on (the object's row, its tenant, the controller lease when
+ * fenced), (2) runs one statement that takes the next global revision, writes the object, appends the change
+ * and the audit record, and notifies listeners. Mutations run in batches, one transaction each, behind the
+ * global revision lock (see {@link GroupCommitter}), so the commits of all writers are serialised and
+ * revisions become visible in the order they are numbered: a watcher that has read revision N will never
+ * later find a smaller one.
  */
-public final class ResourceStore {
+public final class ResourceStore implements AutoCloseable {
     private static final String COLUMNS =
             "kind, tenant, name, uid, resource_version, generation, created_at, labels, annotations, spec, status";
 
@@ -72,7 +72,7 @@ public final class ResourceStore {
                    labels = CAST(:labels AS jsonb), annotations = CAST(:annotations AS jsonb),
                    spec = CAST(:spec AS jsonb), status = CAST(:status AS jsonb)
               FROM rev
-              WHERE kind = :kind AND tenant = :tenant AND name = :name
+              WHERE kind = :kind AND tenant = :tenant AND name = :name AND resource_version = :expected
               RETURNING resource_version""";
 
     private static final String DELETE = """
@@ -82,10 +82,18 @@ public final class ResourceStore {
 
     private final Jdbi jdbi;
     private final Clock clock;
+    private final GroupCommitter committer;
 
     public ResourceStore(Database db, Clock clock) {
         this.jdbi = db.jdbi();
         this.clock = clock;
+        this.committer = new GroupCommitter(jdbi);
+    }
+
+    /** Stops the committer thread; writes after this fail with 503. */
+    @Override
+    public void close() {
+        committer.close();
     }
 
     public Optional<Resource> get(ResourceKey key) {
@@ -148,28 +156,32 @@ public final class ResourceStore {
     public Resource create(Resource r, WriteContext ctx) {
         Instant now = now();
         Resource stored = r.withMetadata(r.metadata().stored(UUID.randomUUID().toString(), 0, 1, now));
-        return jdbi.inTransaction(h -> {
+        Mutation m = Mutation.of(INSERT, "ADDED", stored, ctx, "create", 201, now, 0);
+        return committer.write(h -> {
             checkFence(h, ctx);
             if (!r.tenant().isEmpty()) requireTenant(h, r.tenant());
-            long rv = mutate(h, INSERT, "ADDED", stored, ctx, "create", 201, now);
+            long rv = m.execute(h);
             if (rv < 0) throw new ConflictException(r.key().describe() + " already exists");
             return stored.withMetadata(stored.metadata().withResourceVersion(rv));
         });
     }
 
+    /** Most times an unconditional update re-reads and retries after losing a race to another writer. */
+    static final int UPDATE_ATTEMPTS = 20;
+
     /**
-     * Read-modify-write of one object under its row lock: {@code change} gets the current object and returns
-     * the wanted one (it may throw to refuse, for example on a stale resourceVersion). Server-owned metadata
-     * is kept; generation grows when the spec changed. A change that changes nothing writes nothing.
+     * Read-modify-write of one object: {@code change} gets the current object and returns the wanted one (it
+     * may throw to refuse, for example on a stale resourceVersion the client sent). Server-owned metadata is
+     * kept; generation grows when the spec changed. A change that changes nothing writes nothing.
+     *
+     * <p>The read and {@code change} run in the caller's thread, outside any lock; the write is conditional on
+     * the revision read, and a write that lost the race reads again and calls {@code change} again, so
+     * {@code change} must be a pure function of the object it is given.
      */
     public Resource update(ResourceKey key, UnaryOperator<Resource> change, WriteContext ctx, String verb) {
-        Instant now = now();
-        return jdbi.inTransaction(h -> {
-            checkFence(h, ctx);
-            Resource current = h.createQuery("SELECT " + COLUMNS + " FROM resources WHERE kind = :kind AND tenant = :tenant AND name = :name FOR UPDATE")
-                    .bind("kind", key.kind()).bind("tenant", key.tenant()).bind("name", key.name())
-                    .map((rs, c) -> read(rs)).findOne()
-                    .orElseThrow(() -> NotFoundException.of(key));
+        for (int attempt = 0; attempt < UPDATE_ATTEMPTS; attempt++) {
+            Instant now = now();
+            Resource current = get(key).orElseThrow(() -> NotFoundException.of(key));
             Resource wanted = change.apply(current);
             ObjectMeta cm = current.metadata();
             ObjectMeta wm = wanted.metadata();
@@ -182,9 +194,15 @@ public final class ResourceStore {
             ObjectMeta meta = new ObjectMeta(cm.name(), cm.tenant(), wm.labels(), wm.annotations(), cm.uid(),
                     0, cm.generation() + (specChanged ? 1 : 0), cm.creationTimestamp());
             Resource next = new Resource(current.kind(), meta, wanted.spec(), wanted.status());
-            long rv = mutate(h, UPDATE, "MODIFIED", next, ctx, verb, 200, now);
-            return next.withMetadata(meta.withResourceVersion(rv));
-        });
+            Mutation m = Mutation.of(UPDATE, "MODIFIED", next, ctx, verb, 200, now, current.resourceVersion());
+            long rv = committer.write(h -> {
+                checkFence(h, ctx);
+                return m.execute(h);
+            });
+            if (rv >= 0) return next.withMetadata(meta.withResourceVersion(rv));
+        }
+        throw new ConflictException(key.describe() + " kept changing while it was being updated (" + UPDATE_ATTEMPTS
+                + " attempts); try again");
     }
 
     /**
@@ -194,8 +212,9 @@ public final class ResourceStore {
      */
     public Resource delete(ResourceKey key, long expectedResourceVersion, WriteContext ctx) {
         Instant now = now();
-        return jdbi.inTransaction(h -> {
+        return committer.write(h -> {
             checkFence(h, ctx);
+            // FOR UPDATE: waits for creates in this tenant that hold its row FOR SHARE, so the check below sees them
             Resource current = h.createQuery("SELECT " + COLUMNS + " FROM resources WHERE kind = :kind AND tenant = :tenant AND name = :name FOR UPDATE")
                     .bind("kind", key.kind()).bind("tenant", key.tenant()).bind("name", key.name())
                     .map((rs, c) -> read(rs)).findOne()
@@ -211,7 +230,7 @@ public final class ResourceStore {
                             + (held.size() == 5 ? ", ..." : "") + "); delete them first");
                 }
             }
-            long rv = mutate(h, DELETE, "DELETED", current, ctx, "delete", 200, now);
+            long rv = Mutation.of(DELETE, "DELETED", current, ctx, "delete", 200, now, 0).execute(h);
             return current.withMetadata(current.metadata().withResourceVersion(rv));
         });
     }
@@ -222,27 +241,42 @@ public final class ResourceStore {
                 + sent + " but the object is at " + current + "; read it again and reapply your change");
     }
 
-    /** Runs the mutation statement; returns the new revision, or -1 when the insert found the name taken. */
-    private static long mutate(Handle h, String write, String type, Resource r, WriteContext ctx, String verb, int outcome, Instant now) {
-        ObjectNode object = ResourceCodec.toJson(r);
-        AuditEntry audit = new AuditEntry(now, ctx.actor(), verb, r.kind(), r.tenant(), r.name(), outcome, "",
-                type.equals("DELETED") ? "" : digest(r));
-        String sql = MUTATION.formatted(write, AuditLog.APPEND_CTES.formatted("AND EXISTS (SELECT 1 FROM w)"));
-        ObjectMeta m = r.metadata();
-        Query q = h.createQuery(sql)
-                .bind("type", type)
-                .bind("kind", r.kind()).bind("tenant", r.tenant()).bind("name", r.name())
-                .bind("uid", m.uid())
-                .bind("generation", m.generation())
-                .bind("created", Sql.utc(m.creationTimestamp()))
-                .bind("labels", Json.string(m.labels()))
-                .bind("annotations", Json.string(m.annotations()))
-                .bind("spec", Json.string(r.spec()))
-                .bind("status", Json.string(r.status()))
-                .bind("object", Json.string(object))
-                .bind("now", Sql.utc(now));
-        AuditLog.bindEntry(q, audit);
-        return q.map((rs, c) -> rs.getLong("resource_version")).findOne().orElse(-1L);
+    /**
+     * The mutation statement with every value bound, prepared in the writer's thread so that the committer
+     * only executes it.
+     */
+    private record Mutation(String sql, java.util.Map<String, Object> binds, AuditEntry audit) {
+        static Mutation of(String write, String type, Resource r, WriteContext ctx, String verb, int outcome, Instant now,
+                           long expectedResourceVersion) {
+            ObjectNode object = ResourceCodec.toJson(r);
+            AuditEntry audit = new AuditEntry(now, ctx.actor(), verb, r.kind(), r.tenant(), r.name(), outcome, "",
+                    type.equals("DELETED") ? "" : digest(r));
+            ObjectMeta m = r.metadata();
+            java.util.Map<String, Object> b = new java.util.HashMap<>();
+            b.put("type", type);
+            b.put("kind", r.kind());
+            b.put("tenant", r.tenant());
+            b.put("name", r.name());
+            b.put("uid", m.uid());
+            b.put("generation", m.generation());
+            b.put("created", Sql.utc(m.creationTimestamp()));
+            b.put("labels", Json.string(m.labels()));
+            b.put("annotations", Json.string(m.annotations()));
+            b.put("spec", Json.string(r.spec()));
+            b.put("status", Json.string(r.status()));
+            b.put("object", Json.string(object));
+            b.put("now", Sql.utc(now));
+            if (write.contains(":expected")) b.put("expected", expectedResourceVersion);
+            return new Mutation(MUTATION.formatted(write, AuditLog.APPEND_CTES.formatted("AND EXISTS (SELECT 1 FROM w)")), b, audit);
+        }
+
+        /** Returns the new revision, or -1 when nothing was written (name taken, or the object moved on). */
+        long execute(Handle h) {
+            Query q = h.createQuery(sql);
+            binds.forEach(q::bind);
+            AuditLog.bindEntry(q, audit);
+            return q.map((rs, c) -> rs.getLong("resource_version")).findOne().orElse(-1L);
+        }
     }
 
     /** What the audit record's digest covers: everything a writer chose, none of what the store assigned. */

@@ -1,0 +1,23 @@
+package dev.millwright.bench;
+
+import java.util.Arrays;
+
+/** Entry point of the benchmark jar: {@code api} runs the load generator, {@code jmh} the JMH benchmarks. */
+public final class Bench {
+    private Bench() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        if (args.length == 0) {
+            System.out.println("usage: millwright-bench api [--seconds N --threads N --subscribers N --objects N --server URL --token T]");
+            System.out.println("       millwright-bench jmh [JMH options]");
+            return;
+        }
+        String[] rest = Arrays.copyOfRange(args, 1, args.length);
+        switch (args[0]) {
+            case "api" -> ApiLoad.main(rest);
+            case "jmh" -> org.openjdk.jmh.Main.main(rest);
+            default -> throw new IllegalArgumentException("unknown benchmark " + args[0]);
+        }
+    }
+}
