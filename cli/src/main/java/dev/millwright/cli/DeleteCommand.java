@@ -1,5 +1,8 @@
 package dev.millwright.cli;
 
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -7,7 +10,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** Deletes objects by name or from the files that describe them. */
-@Command(name = "delete", description = "Delete an object (KIND NAME), or the objects in files (-f).")
+@Command(name = "delete", description = "Delete an object (KIND NAME), or the objects in files (-f), last first.")
 final class DeleteCommand implements Callable<Integer> {
     @Mixin
     ClientOptions client;
@@ -32,7 +35,10 @@ final class DeleteCommand implements Callable<Integer> {
         ApiClient api = client.client();
         if (filename != null) {
             int exit = ExitCodes.OK;
-            for (Manifests.Doc doc : Manifests.read(filename, false, System.in)) {
+            // apply goes in file order, so what an object needs (its tenant) comes first: delete in reverse
+            List<Manifests.Doc> docs = new ArrayList<>(Manifests.read(filename, false, System.in));
+            Collections.reverse(docs);
+            for (Manifests.Doc doc : docs) {
                 try {
                     ApiClient.Kind k = api.kind(doc.object().path("kind").asText());
                     String t = doc.object().path("metadata").path("tenant").asText(tenant == null ? "" : tenant);
