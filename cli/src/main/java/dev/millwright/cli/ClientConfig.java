@@ -26,7 +26,9 @@ record ClientConfig(String server, String token, String source) {
         if (server == null || token == null) {
             for (Path file : candidates(configFlag, env)) {
                 if (!Files.isRegularFile(file)) {
-                    if (file.equals(configFlag)) throw new CliException(ExitCodes.USAGE, "config file " + file + " does not exist");
+                    if (file.equals(configFlag) || env.get("MILLWRIGHT_CONFIG") != null) {
+                        throw new CliException(ExitCodes.USAGE, "config file " + file + " does not exist");
+                    }
                     continue;
                 }
                 JsonNode cfg = read(file);

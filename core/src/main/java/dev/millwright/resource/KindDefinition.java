@@ -49,7 +49,7 @@ public record KindDefinition(String kind, String plural, String description, Sco
         }
         writers = Set.copyOf(writers);
         rules = rules == null ? r -> Map.of() : rules;
-        printColumns = Map.copyOf(printColumns);
+        printColumns = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(printColumns)); // keeps column order
     }
 
     public boolean tenantScoped() {

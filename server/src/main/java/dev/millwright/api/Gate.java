@@ -69,6 +69,11 @@ final class Gate {
         }
     }
 
+    private static String auditTenant(Target t) {
+        return t.name() != null && !t.kind().tenantScoped()
+                ? dev.millwright.store.ResourceStore.auditTenant(new ResourceKey(t.kind().kind(), "", t.name())) : t.tenant();
+    }
+
     /**
      * Audits a request that failed: every refused request, and every failed mutation. Successful mutations
      * are audited by the store in their own transaction.
@@ -84,7 +89,7 @@ final class Gate {
         String kind = t != null ? t.kind().kind() : ctx.path();
         try {
             api.audit().record(new AuditEntry(api.clock().instant(), actor, verb, kind,
-                    t == null ? "" : t.tenant(), t == null || t.name() == null ? "" : t.name(),
+                    t == null ? "" : auditTenant(t), t == null || t.name() == null ? "" : t.name(),
                     e.status(), e.getMessage(), ""));
         } catch (RuntimeException auditFailure) {
             log.error("could not audit a refused request: {}", auditFailure.toString());

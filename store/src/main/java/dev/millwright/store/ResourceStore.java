@@ -235,6 +235,11 @@ public final class ResourceStore implements AutoCloseable {
         });
     }
 
+    /** The tenant an audit record is filed under: a Tenant object's own name, so its tenant's audit shows it. */
+    public static String auditTenant(ResourceKey key) {
+        return key.kind().equals("Tenant") ? key.name() : key.tenant();
+    }
+
     /** The conflict a stale resourceVersion gets, naming both versions. */
     public static ConflictException stale(ResourceKey key, long sent, long current) {
         return new ConflictException(key.describe() + " has been modified: the request was based on resourceVersion "
@@ -249,7 +254,7 @@ public final class ResourceStore implements AutoCloseable {
         static Mutation of(String write, String type, Resource r, WriteContext ctx, String verb, int outcome, Instant now,
                            long expectedResourceVersion) {
             ObjectNode object = ResourceCodec.toJson(r);
-            AuditEntry audit = new AuditEntry(now, ctx.actor(), verb, r.kind(), r.tenant(), r.name(), outcome, "",
+            AuditEntry audit = new AuditEntry(now, ctx.actor(), verb, r.kind(), auditTenant(r.key()), r.name(), outcome, "",
                     type.equals("DELETED") ? "" : digest(r));
             ObjectMeta m = r.metadata();
             java.util.Map<String, Object> b = new java.util.HashMap<>();
