@@ -41,10 +41,13 @@ public final class ResourceStore implements AutoCloseable {
     private static final String COLUMNS =
             "kind, tenant, name, uid, resource_version, generation, created_at, labels, annotations, spec, status";
 
-    /** Revision bump, the object write (%s), its change row, the audit record and the notification. */
+    /**
+     * Revision bump (guarded by %s so that a write that will not happen takes no revision), the object write
+     * (%s), its change row, the audit record and the notification.
+     */
     private static final String MUTATION = """
             WITH rev AS (
-              UPDATE revision SET value = value + 1 WHERE id = 1 RETURNING value
+              UPDATE revision SET value = value + 1 WHERE id = 1 %s RETURNING value
             ), w AS (
               %s
             ), ch AS (
@@ -74,6 +77,11 @@ public final class ResourceStore implements AutoCloseable {
               FROM rev
               WHERE kind = :kind AND tenant = :tenant AND name = :name AND resource_version = :expected
               RETURNING resource_version""";
+
+    private static final String INSERT_GUARD =
+            "AND NOT EXISTS (SELECT 1 FROM resources WHERE kind = :kind AND tenant = :tenant AND name = :name)";
+    private static final String UPDATE_GUARD =
+            "AND EXISTS (SELECT 1 FROM resources WHERE kind = :kind AND tenant = :tenant AND name = :name AND resource_version = :expected)";
 
     private static final String DELETE = """
             DELETE FROM resources USING rev
@@ -272,7 +280,8 @@ public final class ResourceStore implements AutoCloseable {
             b.put("object", Json.string(object));
             b.put("now", Sql.utc(now));
             if (write.contains(":expected")) b.put("expected", expectedResourceVersion);
-            return new Mutation(MUTATION.formatted(write, AuditLog.APPEND_CTES.formatted("AND EXISTS (SELECT 1 FROM w)")), b, audit);
+            String guard = write == INSERT ? INSERT_GUARD : write == UPDATE ? UPDATE_GUARD : "";
+            return new Mutation(MUTATION.formatted(guard, write, AuditLog.APPEND_CTES.formatted("AND EXISTS (SELECT 1 FROM w)")), b, audit);
         }
 
         /** Returns the new revision, or -1 when nothing was written (name taken, or the object moved on). */

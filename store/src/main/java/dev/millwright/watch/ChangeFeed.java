@@ -113,7 +113,7 @@ public final class ChangeFeed implements AutoCloseable {
 
     /**
      * Removes changes older than the newest {@code keep} revisions. Any replica may run it; a watch from before
-     * the new horizon then gets 410 Gone.
+     * the new horizon then gets 410 Gone, unless this process still holds the changes it needs in memory.
      *
      * @return the number of changes removed
      */

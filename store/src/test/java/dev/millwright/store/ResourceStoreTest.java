@@ -97,6 +97,25 @@ class ResourceStoreTest {
     }
 
     @Test
+    void writesThatDoNotHappenTakeNoRevision() {
+        Resource first = store.create(object("Widget", "acme", "counted"), ADMIN);
+        long before = store.revision();
+        assertThatThrownBy(() -> store.create(object("Widget", "acme", "counted"), ADMIN)).isInstanceOf(ConflictException.class);
+        assertThat(store.revision()).isEqualTo(before);
+
+        // an update that loses its race re-reads and retries; only the write that happens takes a revision
+        java.util.concurrent.atomic.AtomicInteger calls = new java.util.concurrent.atomic.AtomicInteger();
+        Resource updated = store.update(first.key(), r -> {
+            if (calls.incrementAndGet() == 1) {
+                store.update(first.key(), x -> x.withSpec(Json.object().put("size", 5)), ADMIN, "update"); // a rival write
+            }
+            return r.withSpec(Json.object().put("size", 2));
+        }, ADMIN, "update");
+        assertThat(calls.get()).isEqualTo(2);
+        assertThat(updated.resourceVersion()).isEqualTo(before + 2).isEqualTo(store.revision());
+    }
+
+    @Test
     void theSameNameInAnotherKindOrTenantIsNoConflict() {
         store.create(tenant("initrode"), ADMIN);
         store.create(object("Widget", "acme", "shared-name"), ADMIN);
