@@ -45,14 +45,18 @@ final class AuditCommand implements Callable<Integer> {
         append(q, "kind", kind);
         append(q, "since", since);
         append(q, "until", until);
-        JsonNode items = client.client().get(q.toString()).path("items");
+        ApiClient api = client.client();
+        JsonNode items = api.get(q.toString()).path("items");
         if (output.equals("json")) {
             System.out.println(Json.string(items));
             return ExitCodes.OK;
         }
         List<List<String>> rows = new ArrayList<>();
         for (JsonNode r : items) {
-            String object = r.path("kind").asText() + "/" + (r.has("tenant") ? r.path("tenant").asText() + "/" : "") + r.path("name").asText();
+            String kindName = r.path("kind").asText();
+            // records of a Tenant object are filed under the tenant itself; show them as Tenant/name
+            boolean scoped = r.has("tenant") && api.findKind(kindName).map(ApiClient.Kind::tenantScoped).orElse(true);
+            String object = kindName + "/" + (scoped ? r.path("tenant").asText() + "/" : "") + r.path("name").asText();
             rows.add(List.of(r.path("seq").asText(), r.path("at").asText(), r.path("actor").asText(), r.path("verb").asText(),
                     object, r.path("outcome").asText(), r.path("reason").asText("")));
         }
