@@ -29,7 +29,7 @@ import org.HdrHistogram.Histogram;
  * PostgreSQL in a temporary directory, so one command measures the whole stack on this machine.
  *
  * <pre>
- *   java -jar bench/target/millwright-bench.jar api [--seconds 20] [--threads 32] [--subscribers 100]
+ *   java -jar bench/target/millwright-bench.jar api [--seconds 20] [--threads 32] [--write-threads 16] [--subscribers 100]
  *        [--objects 1000] [--server URL --token TOKEN]
  * </pre>
  *
@@ -40,15 +40,17 @@ public final class ApiLoad {
     private final String server;
     private final String token;
     private final int threads;
+    private final int writeThreads;
     private final int subscribers;
     private final int objects;
     private final Duration phase;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
-    private ApiLoad(String server, String token, int threads, int subscribers, int objects, Duration phase) {
+    private ApiLoad(String server, String token, int threads, int writeThreads, int subscribers, int objects, Duration phase) {
         this.server = server;
         this.token = token;
         this.threads = threads;
+        this.writeThreads = writeThreads;
         this.subscribers = subscribers;
         this.objects = objects;
         this.phase = phase;
@@ -57,6 +59,7 @@ public final class ApiLoad {
     public static void main(String[] args) throws Exception {
         int seconds = 20;
         int threads = 32;
+        int writeThreads = 16;
         int subscribers = 100;
         int objects = 1000;
         String server = null;
@@ -65,6 +68,7 @@ public final class ApiLoad {
             switch (args[i]) {
                 case "--seconds" -> seconds = Integer.parseInt(args[++i]);
                 case "--threads" -> threads = Integer.parseInt(args[++i]);
+                case "--write-threads" -> writeThreads = Integer.parseInt(args[++i]);
                 case "--subscribers" -> subscribers = Integer.parseInt(args[++i]);
                 case "--objects" -> objects = Integer.parseInt(args[++i]);
                 case "--server" -> server = args[++i];
@@ -86,7 +90,7 @@ public final class ApiLoad {
         System.out.printf(Locale.ROOT, "machine: %d cores, Java %s; phases of %d s after %d s warm-up%n",
                 Runtime.getRuntime().availableProcessors(), Runtime.version(), seconds, Math.max(1, seconds / 4));
         try {
-            ApiLoad load = new ApiLoad(server, token, threads, subscribers, objects, Duration.ofSeconds(seconds));
+            ApiLoad load = new ApiLoad(server, token, threads, writeThreads, subscribers, objects, Duration.ofSeconds(seconds));
             load.seed();
             load.gets();
             load.writes();
@@ -108,16 +112,16 @@ public final class ApiLoad {
     /** Phase 1: GETs of random objects by {@code threads} closed-loop clients. */
     private void gets() throws InterruptedException {
         Result r = closedLoop("GET", (c, i) -> c.send("GET", "/api/v1/tenants/bench/projects/p" + i, null, null));
-        report("GET one object", r, "at least 5,000/s with p99 under 50 ms");
+        report("GET x" + threads + " clients", r, "at least 5,000/s with p99 under 50 ms");
     }
 
     /** Phase 2: merge-patch writes of random objects, each a real change (a new revision, audit record, feed entry). */
     private void writes() throws InterruptedException {
         AtomicLong n = new AtomicLong();
-        Result r = closedLoop("PATCH", (c, i) -> c.send("PATCH", "/api/v1/tenants/bench/projects/p" + i,
+        Result r = closedLoop("PATCH", writeThreads, (c, i) -> c.send("PATCH", "/api/v1/tenants/bench/projects/p" + i,
                 "application/merge-patch+json",
                 ("{\"spec\":{\"description\":\"write " + n.incrementAndGet() + "\"}}").getBytes(StandardCharsets.UTF_8)));
-        report("PATCH (write)", r, "at least 1,000/s with p99 under 50 ms");
+        report("PATCH x" + writeThreads + " clients", r, "at least 1,000/s with p99 under 50 ms");
     }
 
     private interface Request {
@@ -129,6 +133,10 @@ public final class ApiLoad {
     }
 
     private Result closedLoop(String name, Request request) throws InterruptedException {
+        return closedLoop(name, threads, request);
+    }
+
+    private Result closedLoop(String name, int threads, Request request) throws InterruptedException {
         Recorder recorder = new Recorder(3);
         AtomicBoolean measuring = new AtomicBoolean();
         AtomicBoolean stop = new AtomicBoolean();
@@ -226,10 +234,8 @@ public final class ApiLoad {
                     }
                     if (!line.startsWith("data: ") || !line.contains("\"MODIFIED\"")) continue;
                     long now = System.nanoTime();
-                    int at = line.indexOf("bench/sent-at\":\"");
-                    if (at < 0) continue;
-                    int from = at + "bench/sent-at\":\"".length();
-                    long sent = Long.parseLong(line.substring(from, line.indexOf('"', from)));
+                    long sent = sentAt(line);
+                    if (sent < 0) continue;
                     if (measuring.get()) {
                         recorder.recordValue(Math.max(0, now - sent));
                         deliveries.incrementAndGet();
@@ -239,6 +245,15 @@ public final class ApiLoad {
         } catch (IOException | InterruptedException | java.io.UncheckedIOException e) {
             // closed at the end of the phase
         }
+    }
+
+    /** The value of the {@code bench/sent-at} annotation in an event line, or -1; the server may put spaces in its JSON. */
+    static long sentAt(String line) {
+        int at = line.indexOf("\"bench/sent-at\"");
+        if (at < 0) return -1;
+        int i = line.indexOf('"', line.indexOf(':', at) + 1) + 1;
+        int end = line.indexOf('"', i);
+        return i <= 0 || end < 0 ? -1 : Long.parseLong(line.substring(i, end));
     }
 
     private static void report(String name, Result r, String target) {

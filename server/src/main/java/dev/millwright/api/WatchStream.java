@@ -107,7 +107,7 @@ final class WatchStream {
                 if (!selector.matches(c.labels())) continue;
                 if (AccessPolicy.decide(p, dev.millwright.tenancy.Verb.GET, kind, c.key().tenant(), c.key().name())
                         != AccessPolicy.Decision.ALLOW) continue;
-                send(out, c.type().name(), c.revision(), c.object());
+                write(out, c.type().name(), c.revision(), c.eventJson());
                 sent = true;
             }
             long now = System.nanoTime();

@@ -110,6 +110,12 @@ public final class ResourceStore implements AutoCloseable {
                 .map((rs, ctx) -> read(rs)).findOne());
     }
 
+    /** How many objects of a kind a tenant holds (for platform-scoped kinds pass ""). */
+    public long count(String kind, String tenant) {
+        return jdbi.withHandle(h -> h.createQuery("SELECT count(*) FROM resources WHERE kind = :kind AND tenant = :tenant")
+                .bind("kind", kind).bind("tenant", tenant).mapTo(Long.class).one());
+    }
+
     /** The newest revision: a list taken now is consistent with it. */
     public long revision() {
         return jdbi.withHandle(ResourceStore::revision);

@@ -1,6 +1,5 @@
 package dev.millwright.watch;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.millwright.resource.GoneException;
 import dev.millwright.resource.Json;
 import dev.millwright.resource.ResourceKey;
@@ -194,15 +193,19 @@ public final class ChangeFeed implements AutoCloseable {
     }
 
     static List<Change> read(Handle h, long after, int limit) {
-        return h.createQuery("SELECT revision, type, kind, tenant, name, object::text AS object FROM changes "
+        return h.createQuery("SELECT revision, type, kind, tenant, name, object::text AS object, "
+                        + "(object -> 'metadata' -> 'labels')::text AS labels FROM changes "
                         + "WHERE revision > :after ORDER BY revision LIMIT :limit")
                 .bind("after", after).bind("limit", limit)
                 .map((rs, ctx) -> {
-                    ObjectNode object = (ObjectNode) Json.tree(rs.getString("object"));
+                    String labelsJson = rs.getString("labels");
                     Map<String, String> labels = new LinkedHashMap<>();
-                    object.path("metadata").path("labels").fields().forEachRemaining(e -> labels.put(e.getKey(), e.getValue().asText()));
+                    if (labelsJson != null) {
+                        Json.tree(labelsJson).fields().forEachRemaining(e -> labels.put(e.getKey(), e.getValue().asText()));
+                    }
                     return new Change(rs.getLong("revision"), Change.Type.valueOf(rs.getString("type")),
-                            new ResourceKey(rs.getString("kind"), rs.getString("tenant"), rs.getString("name")), labels, object);
+                            new ResourceKey(rs.getString("kind"), rs.getString("tenant"), rs.getString("name")), labels,
+                            rs.getString("object"));
                 }).list();
     }
 
@@ -255,13 +258,17 @@ public final class ChangeFeed implements AutoCloseable {
             return fromTable();
         }
 
-        // @GuardedBy("lock")
+        // @GuardedBy("lock"); revisions grow along the ring, so the first newer change is found by bisection
         private List<Change> fromRing() {
-            List<Change> out = new ArrayList<>();
-            for (int i = 0; i < size; i++) {
-                Change c = ring[(start + i) % capacity];
-                if (c.revision() > cursor) out.add(c);
+            int lo = 0;
+            int hi = size;
+            while (lo < hi) {
+                int mid = (lo + hi) >>> 1;
+                if (ring[(start + mid) % capacity].revision() <= cursor) lo = mid + 1;
+                else hi = mid;
             }
+            List<Change> out = new ArrayList<>(size - lo);
+            for (int i = lo; i < size; i++) out.add(ring[(start + i) % capacity]);
             if (!out.isEmpty()) cursor = out.get(out.size() - 1).revision();
             return out;
         }

@@ -6,7 +6,6 @@ import dev.millwright.control.ControllerContext;
 import dev.millwright.control.Result;
 import dev.millwright.resource.Resource;
 import dev.millwright.resource.ResourceKey;
-import dev.millwright.store.ListOptions;
 import dev.millwright.tenancy.TenancyKinds;
 import dev.millwright.watch.Change;
 import java.util.List;
@@ -39,8 +38,7 @@ public final class TenantController implements Controller {
         Optional<Resource> found = ctx.get(key);
         if (found.isEmpty()) return Result.done();
         Resource tenant = found.get();
-        int projects = ctx.store().list(new ListOptions(TenancyKinds.PROJECT, java.util.Set.of(tenant.name()), null,
-                ListOptions.MAX_LIMIT, null)).items().size();
+        long projects = ctx.store().count(TenancyKinds.PROJECT, tenant.name());
         boolean firstTime = !tenant.status().has("observedGeneration");
         long generation = tenant.metadata().generation();
         int members = tenant.spec().path("members").size();
