@@ -19,11 +19,13 @@ import java.util.function.Function;
  * @param spec the JSON Schema of {@code spec}, served in the OpenAPI document too
  * @param rules checks that a schema cannot express; returns errors keyed by field path
  * @param printColumns spec or status fields shown by {@code millwright get} as columns, by header
+ * @param references the other objects an object names, which must exist when it is written
  */
 public record KindDefinition(String kind, String plural, String description, Scope scope, Visibility visibility,
                              Set<String> writers, SpecSchema spec,
                              Function<Resource, Map<String, List<String>>> rules,
-                             Map<String, String> printColumns) {
+                             Map<String, String> printColumns,
+                             Function<Resource, List<Reference>> references) {
     /** Who may read objects of a platform-scoped kind. */
     public enum Visibility {
         /** Every authenticated caller (catalog-like kinds). */
@@ -50,6 +52,14 @@ public record KindDefinition(String kind, String plural, String description, Sco
         writers = Set.copyOf(writers);
         rules = rules == null ? r -> Map.of() : rules;
         printColumns = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(printColumns)); // keeps column order
+        references = references == null ? r -> List.of() : references;
+    }
+
+    /** A kind whose objects name no others. */
+    public KindDefinition(String kind, String plural, String description, Scope scope, Visibility visibility,
+                          Set<String> writers, SpecSchema spec, Function<Resource, Map<String, List<String>>> rules,
+                          Map<String, String> printColumns) {
+        this(kind, plural, description, scope, visibility, writers, spec, rules, printColumns, null);
     }
 
     public boolean tenantScoped() {

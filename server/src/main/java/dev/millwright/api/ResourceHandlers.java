@@ -3,6 +3,7 @@ package dev.millwright.api;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.millwright.resource.BadRequestException;
+import dev.millwright.resource.FieldSelector;
 import dev.millwright.resource.InvalidResourceException;
 import dev.millwright.resource.Json;
 import dev.millwright.resource.KindDefinition;
@@ -30,11 +31,13 @@ final class ResourceHandlers {
     private final ApiContext api;
     private final Gate gate;
     private final WatchStream watches;
+    private final Admission admission;
 
     ResourceHandlers(ApiContext api, Gate gate) {
         this.api = api;
         this.gate = gate;
         this.watches = new WatchStream(api);
+        this.admission = new Admission(api.store());
     }
 
     // ---- reads
@@ -60,16 +63,17 @@ final class ResourceHandlers {
             tenants = kind.tenantScoped() && !p.platformAdmin() ? p.tenants() : null;
         }
         LabelSelector selector = LabelSelector.parse(ctx.queryParam("labelSelector"));
+        FieldSelector fields = FieldSelector.parse(ctx.queryParam("fieldSelector"));
         if (watch) {
-            watches.serve(ctx, kind, tenants, selector, p, gate.caller(ctx).token().id());
+            watches.serve(ctx, kind, tenants, selector, fields, p, gate.caller(ctx).token().id());
             return;
         }
         int limit = intParam(ctx, "limit", ListOptions.DEFAULT_LIMIT);
         ResourcePage page;
         if (!kind.tenantScoped() && !p.platformAdmin()) {
-            page = visiblePlatformObjects(kind, p, selector);
+            page = visiblePlatformObjects(kind, p, selector, fields);
         } else {
-            page = api.store().list(new ListOptions(kind.kind(), tenants, selector, limit, ctx.queryParam("continue")));
+            page = api.store().list(new ListOptions(kind.kind(), tenants, selector, fields, limit, ctx.queryParam("continue")));
         }
         ObjectNode out = Json.object();
         out.put("apiVersion", Resource.API_VERSION);
@@ -83,7 +87,7 @@ final class ResourceHandlers {
     }
 
     /** Platform-scoped objects a non-admin may see: few, so they are fetched one by one or filtered. */
-    private ResourcePage visiblePlatformObjects(KindDefinition kind, Principal p, LabelSelector selector) {
+    private ResourcePage visiblePlatformObjects(KindDefinition kind, Principal p, LabelSelector selector, FieldSelector fields) {
         long revision = api.store().revision();
         List<Resource> out = new ArrayList<>();
         switch (kind.visibility()) {
@@ -93,13 +97,13 @@ final class ResourceHandlers {
                 if (!p.isServiceAccount()) api.store().get(ResourceKey.platform(kind.kind(), p.name())).ifPresent(out::add);
             }
             case ALL_AUTHENTICATED -> {
-                return api.store().list(new ListOptions(kind.kind(), null, selector, ListOptions.MAX_LIMIT, null));
+                return api.store().list(new ListOptions(kind.kind(), null, selector, fields, ListOptions.MAX_LIMIT, null));
             }
             default -> {
                 return new ResourcePage(List.of(), revision, null);
             }
         }
-        out.removeIf(r -> !selector.matches(r.metadata().labels()) || !AccessPolicy.canSee(p, kind, r));
+        out.removeIf(r -> !selector.matches(r.metadata().labels()) || !fields.matches(r) || !AccessPolicy.canSee(p, kind, r));
         return new ResourcePage(out, revision, null);
     }
 
@@ -114,6 +118,7 @@ final class ResourceHandlers {
         Resource wanted = new Resource(kind.kind(), new ObjectMeta(body.name(), tenant, body.metadata().labels(),
                 body.metadata().annotations(), null, 0, 0, null), body.spec(), null);
         Validation.validate(kind, wanted);
+        admission.admit(kind, wanted);
         Resource stored = api.store().create(wanted, WriteContext.of(p.identity()));
         afterWrite(kind);
         respond(ctx, 201, ResourceCodec.toJson(stored));
@@ -132,6 +137,7 @@ final class ResourceHandlers {
             Resource next = new Resource(kind.kind(), current.metadata().withLabels(body.metadata().labels()), body.spec(), current.status());
             next = withAnnotations(next, body.metadata().annotations());
             Validation.validate(kind, next);
+            admission.admit(kind, next);
             return next;
         }, WriteContext.of(p.identity()), "update");
         afterWrite(kind);
@@ -156,6 +162,7 @@ final class ResourceHandlers {
             next = new Resource(kind.kind(), current.metadata().withLabels(next.metadata().labels()), next.spec(), current.status());
             next = withAnnotations(next, ResourceCodec.fromTree(merged).metadata().annotations());
             Validation.validate(kind, next);
+            admission.admit(kind, next);
             return next;
         }, WriteContext.of(p.identity()), "patch");
         afterWrite(kind);

@@ -1,6 +1,7 @@
 package dev.millwright.api;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.millwright.resource.FieldSelector;
 import dev.millwright.resource.GoneException;
 import dev.millwright.resource.Json;
 import dev.millwright.resource.KindDefinition;
@@ -41,7 +42,8 @@ final class WatchStream {
         this.api = api;
     }
 
-    void serve(Context ctx, KindDefinition kind, Set<String> tenants, LabelSelector selector, Principal p, String tokenId)
+    void serve(Context ctx, KindDefinition kind, Set<String> tenants, LabelSelector selector, FieldSelector fields,
+               Principal p, String tokenId)
             throws IOException {
         String from = ctx.header("Last-Event-ID");
         if (from == null || from.isBlank()) from = ctx.queryParam("resourceVersion");
@@ -64,10 +66,10 @@ final class WatchStream {
         OutputStream out = res.getOutputStream();
         OPEN.incrementAndGet();
         try {
-            if (watch == null) revision = sendCurrentObjects(out, kind, tenants, selector, p);
+            if (watch == null) revision = sendCurrentObjects(out, kind, tenants, selector, fields, p);
             if (watch == null) watch = api.feed().watch(revision);
             out.flush();
-            follow(out, watch, kind, tenants, selector, p, tokenId);
+            follow(out, watch, kind, tenants, selector, fields, p, tokenId);
         } catch (IOException e) {
             // the client went away: nothing to do
         } catch (InterruptedException e) {
@@ -78,11 +80,11 @@ final class WatchStream {
     }
 
     private long sendCurrentObjects(OutputStream out, KindDefinition kind, Set<String> tenants, LabelSelector selector,
-                                    Principal p) throws IOException {
+                                    FieldSelector fields, Principal p) throws IOException {
         String token = null;
         long revision = -1;
         do {
-            ResourcePage page = api.store().list(new ListOptions(kind.kind(), tenants, selector, ListOptions.MAX_LIMIT, token));
+            ResourcePage page = api.store().list(new ListOptions(kind.kind(), tenants, selector, fields, ListOptions.MAX_LIMIT, token));
             if (revision < 0) revision = page.revision();
             for (Resource r : page.items()) {
                 if (AccessPolicy.canSee(p, kind, r)) send(out, "ADDED", r.resourceVersion(), ResourceCodec.toJson(r));
@@ -94,7 +96,7 @@ final class WatchStream {
     }
 
     private void follow(OutputStream out, ChangeFeed.Watch watch, KindDefinition kind, Set<String> tenants,
-                        LabelSelector selector, Principal p, String tokenId)
+                        LabelSelector selector, FieldSelector fields, Principal p, String tokenId)
             throws IOException, InterruptedException {
         long lastSent = System.nanoTime();
         long lastAuth = System.nanoTime();
@@ -105,6 +107,7 @@ final class WatchStream {
                 if (!c.key().kind().equals(kind.kind())) continue;
                 if (tenants != null && !tenants.contains(c.key().tenant())) continue;
                 if (!selector.matches(c.labels())) continue;
+                if (!fields.isEverything() && !fields.matchesWire(c.object())) continue;
                 if (AccessPolicy.decide(p, dev.millwright.tenancy.Verb.GET, kind, c.key().tenant(), c.key().name())
                         != AccessPolicy.Decision.ALLOW) continue;
                 write(out, c.type().name(), c.revision(), c.eventJson());

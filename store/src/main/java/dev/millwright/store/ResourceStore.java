@@ -3,6 +3,7 @@ package dev.millwright.store;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.millwright.resource.BadRequestException;
 import dev.millwright.resource.ConflictException;
+import dev.millwright.resource.FieldSelector;
 import dev.millwright.resource.Json;
 import dev.millwright.resource.LabelSelector;
 import dev.millwright.resource.NotFoundException;
@@ -142,6 +143,16 @@ public final class ResourceStore implements AutoCloseable {
             if (after != null) sql.append(" AND (tenant, name) > (:afterTenant, :afterName)");
             List<Object[]> binds = new ArrayList<>();
             LabelSelectorSql.append(options.selector(), sql, binds);
+            int f = 0;
+            for (FieldSelector.Requirement r : options.fields().requirements()) {
+                String path = "fp" + f;
+                String value = "fv" + f++;
+                String column = r.root().equals("spec") ? "spec" : "status";
+                sql.append(r.negated() ? " AND coalesce(" : " AND ").append(column).append(" #>> CAST(:").append(path).append(" AS text[])")
+                        .append(r.negated() ? " <> :" + value + ", true)" : " = :" + value);
+                binds.add(new Object[] {path, "{" + String.join(",", r.path()) + "}"});
+                binds.add(new Object[] {value, r.value()});
+            }
             sql.append(" ORDER BY tenant, name LIMIT :limit");
             Query q = h.createQuery(sql.toString()).bind("kind", options.kind()).bind("limit", options.limit() + 1);
             if (options.tenants() != null) q.bindArray("tenants", String.class, options.tenants());

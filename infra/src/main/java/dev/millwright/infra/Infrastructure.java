@@ -1,0 +1,58 @@
+package dev.millwright.infra;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * Every effect Millwright has on the world, and every observation it makes of it. Controllers call only
+ * this port; adapters implement it: the digital twin (the whole of it), Redfish for BMCs, Kubernetes for
+ * nodes and workloads.
+ *
+ * <p>Anything that takes time returns an {@link Operation} at once; callers poll {@link #operation} on later
+ * reconcile passes rather than wait, so a crash in between loses nothing. Reads of a machine that cannot be
+ * reached throw {@link UnreachableException}; {@link #health} instead answers with {@code reachable = false}.
+ */
+public interface Infrastructure {
+    /** Starts managing the machine behind a BMC endpoint. Idempotent. */
+    void enroll(MachineRef machine);
+
+    /** What hardware the machine has, read from its BMC. */
+    Inventory inventory(String machine);
+
+    /** Reachability, power, node state and faults; never throws for a machine that was enrolled. */
+    Health health(String machine);
+
+    Operation power(String machine, PowerAction action);
+
+    /** Boots once from {@code source} and installs {@code image} (an OS image) on the machine's disk. */
+    Operation install(String machine, BootSource source, String image);
+
+    /** Runs the GPU, memory and fabric burn-in for {@code length}; fails with the faulty part named. */
+    Operation burnIn(String machine, Duration length);
+
+    /** Installs one stack layer (gpu-driver, cuda, kubernetes, ...) at a version on the node. */
+    Operation applyLayer(String machine, String layer, String version);
+
+    Operation cordon(String machine);
+
+    Operation uncordon(String machine);
+
+    /** Evicts the node's workloads, giving each {@code gracePeriod} to checkpoint. */
+    Operation drain(String machine, Duration gracePeriod);
+
+    Operation startWorkload(WorkloadPlacement placement);
+
+    Operation stopWorkload(String workload);
+
+    WorkloadObservation workload(String workload);
+
+    /** The newest sample of each GPU of the machine. */
+    List<GpuSample> gpuTelemetry(String machine);
+
+    /** The state of an operation this port started. */
+    Operation operation(String id);
+
+    /** The world's clock: the twin's virtual clock, or the system clock for real adapters. */
+    Clock clock();
+}

@@ -1,0 +1,656 @@
+package dev.millwright.infra.twin;
+
+import dev.millwright.infra.BootSource;
+import dev.millwright.infra.GpuSample;
+import dev.millwright.infra.Health;
+import dev.millwright.infra.Health.GpuFault;
+import dev.millwright.infra.Health.NodeState;
+import dev.millwright.infra.Health.PowerState;
+import dev.millwright.infra.Infrastructure;
+import dev.millwright.infra.Inventory;
+import dev.millwright.infra.MachineRef;
+import dev.millwright.infra.Operation;
+import dev.millwright.infra.PowerAction;
+import dev.millwright.infra.UnreachableException;
+import dev.millwright.infra.WorkloadObservation;
+import dev.millwright.infra.WorkloadPlacement;
+import dev.millwright.infra.twin.TwinMachine.TwinWorkload;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.PriorityQueue;
+import java.util.SplittableRandom;
+
+/**
+ * The digital twin: the whole infrastructure port as a discrete-event simulation on a virtual clock.
+ *
+ * <p><b>Model.</b> Each machine is a {@link TwinMachine}: power, what runs on it, faults, and its GPUs'
+ * telemetry in primitive arrays (a 12,500-node, 100,000-GPU fleet is a few tens of megabytes). Operations
+ * finish after realistic durations ({@link #POWER_ON}, {@link #INSTALL}, ...) with ±20% jitter, three times
+ * slower on a slow machine. Telemetry is refreshed for every GPU of every running machine at each
+ * {@code telemetryInterval}, which also advances the work of running workloads. Faults (see
+ * {@link FaultRates}) arrive as Poisson processes over the whole fleet, drawn hour by hour.
+ *
+ * <p><b>Determinism.</b> Events run in (time, sequence) order on whichever thread advances the clock, and
+ * every random draw comes from one {@link SplittableRandom} seeded at construction, in that order. So the
+ * same seed, the same machines and the same calls give the same history, byte for byte
+ * ({@link #historyDigest()}).
+ *
+ * <p><b>Time.</b> Nothing happens until {@link #advance} is called: as fast as possible in tests and
+ * benchmarks, or paced against the wall clock by a {@link TwinDriver} for a demo. All state is guarded by one
+ * lock, so controllers may call the port from any thread while a driver advances it.
+ */
+public final class Twin implements Infrastructure {
+    /** Power-on self test until the BMC reports the host up. */
+    static final Duration POWER_ON = Duration.ofMinutes(4);
+    static final Duration POWER_OFF = Duration.ofSeconds(30);
+    static final Duration RESTART = Duration.ofMinutes(5);
+    /** PXE or virtual-media boot plus an unattended OS install. */
+    static final Duration INSTALL = Duration.ofMinutes(18);
+    static final Duration DRIVER = Duration.ofMinutes(9);
+    static final Duration CUDA = Duration.ofMinutes(4);
+    static final Duration KUBERNETES = Duration.ofMinutes(6);
+    static final Duration OTHER_LAYER = Duration.ofMinutes(3);
+    static final Duration CORDON = Duration.ofSeconds(2);
+    /** Eviction overhead per workload on a drain, on top of its grace period. */
+    static final Duration EVICTION = Duration.ofSeconds(30);
+    static final Duration IMAGE_PULL = Duration.ofSeconds(20);
+    static final long DAY_NANOS = Duration.ofDays(1).toNanos();
+
+    private final Object lock = new Object();
+    private final VirtualClock clock;
+    private final SplittableRandom random;
+    private final FaultRates faults;
+    private final long telemetryNanos;
+    private final NodeState enrolledAs;
+    private final PriorityQueue<Event> events = new PriorityQueue<>();
+    private final Map<String, TwinMachine> machines = new HashMap<>();
+    private final List<TwinMachine> byIndex = new ArrayList<>();
+    private final Map<String, Operation> operations = new HashMap<>();
+    private final Map<String, TwinMachine> workloadHost = new HashMap<>();
+    private final History history = new History();
+    private long sequence;
+    private long operationIds;
+    private int gpuCount;
+
+    private record Event(long at, long seq, Runnable action) implements Comparable<Event> {
+        @Override
+        public int compareTo(Event o) {
+            int c = Long.compare(at, o.at);
+            return c != 0 ? c : Long.compare(seq, o.seq);
+        }
+    }
+
+    private Twin(Builder b) {
+        this.clock = new VirtualClock(b.epoch);
+        this.random = new SplittableRandom(b.seed);
+        this.faults = b.faults;
+        this.telemetryNanos = b.telemetryInterval.toNanos();
+        this.enrolledAs = b.enrolledAs;
+        schedule(telemetryNanos, this::telemetryTick);
+        if (!faults.equals(FaultRates.NONE)) schedule(0, this::faultTick);
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** How a twin is set up; every setting has a default. */
+    public static final class Builder {
+        private long seed = 1;
+        private Instant epoch = Instant.parse("2026-01-05T00:00:00Z");
+        private FaultRates faults = FaultRates.NONE;
+        private Duration telemetryInterval = Duration.ofMinutes(1);
+        private NodeState enrolledAs = NodeState.NONE;
+
+        public Builder seed(long seed) {
+            this.seed = seed;
+            return this;
+        }
+
+        /** The virtual clock's start. */
+        public Builder epoch(Instant epoch) {
+            this.epoch = Objects.requireNonNull(epoch);
+            return this;
+        }
+
+        public Builder faults(FaultRates faults) {
+            this.faults = Objects.requireNonNull(faults);
+            return this;
+        }
+
+        public Builder telemetryInterval(Duration interval) {
+            if (interval.toMillis() < 1000) throw new IllegalArgumentException("telemetryInterval must be at least 1s");
+            this.telemetryInterval = interval;
+            return this;
+        }
+
+        /**
+         * What a machine runs when enrolled: NONE (bare, powered off, as delivered) or READY (powered on, installed,
+         * a Kubernetes node: a factory already in production, as the demo starts).
+         */
+        public Builder enrolledAs(NodeState state) {
+            if (state != NodeState.NONE && state != NodeState.READY) throw new IllegalArgumentException("enrolledAs must be NONE or READY");
+            this.enrolledAs = state;
+            return this;
+        }
+
+        public Twin build() {
+            return new Twin(this);
+        }
+    }
+
+    // ---- simulation control (twin only, not part of the port)
+
+    /** Runs every event up to {@code now + d}, then sets the clock there. */
+    public void advance(Duration d) {
+        if (d.isNegative()) throw new IllegalArgumentException("cannot advance by a negative duration");
+        synchronized (lock) {
+            long target = clock.nanos() + d.toNanos();
+            while (!events.isEmpty() && events.peek().at <= target) {
+                Event e = events.poll();
+                clock.set(e.at);
+                e.action.run();
+            }
+            clock.set(target);
+        }
+    }
+
+    /** A fault, injected by hand (tests, demos); recorded in the history like a random one. */
+    public void inject(String machine, FaultKind fault) {
+        synchronized (lock) {
+            TwinMachine m = require(machine);
+            apply(fault, m, fault == FaultKind.GPU_XID ? random.nextInt(m.gpus()) : 0);
+        }
+    }
+
+    public int machineCount() {
+        synchronized (lock) {
+            return byIndex.size();
+        }
+    }
+
+    public int gpuCount() {
+        synchronized (lock) {
+            return gpuCount;
+        }
+    }
+
+    /** SHA-256 of the whole history: equal for equal seeds and calls. */
+    public String historyDigest() {
+        synchronized (lock) {
+            return history.digest();
+        }
+    }
+
+    /** The newest history lines ("seconds machine what"). */
+    public List<String> history() {
+        synchronized (lock) {
+            return history.recent();
+        }
+    }
+
+    public long historySize() {
+        synchronized (lock) {
+            return history.count();
+        }
+    }
+
+    /** Kinds of fault the twin injects. */
+    public enum FaultKind { MACHINE_DEATH, GPU_XID, BMC_UNREACHABLE, SLOW_NODE }
+
+    // ---- the port
+
+    @Override
+    public Clock clock() {
+        return clock;
+    }
+
+    @Override
+    public void enroll(MachineRef ref) {
+        synchronized (lock) {
+            if (machines.containsKey(ref.name())) return;
+            String profile = HardwareProfiles.profileOf(ref.bmcEndpoint());
+            int index = byIndex.size();
+            TwinMachine m = new TwinMachine(ref.name(), profile, index,
+                    HardwareProfiles.build(profile, ref.name(), ref.name().hashCode()));
+            machines.put(ref.name(), m);
+            byIndex.add(m);
+            gpuCount += m.gpus();
+            if (enrolledAs == NodeState.READY) {
+                m.power = PowerState.ON;
+                m.node = NodeState.READY;
+                m.layers.put("os", "ubuntu-24.04");
+                m.layers.put("kubernetes", "1.33.4");
+            }
+            history.record(clock.nanos(), m.name, "enrolled " + profile + " " + m.node);
+        }
+    }
+
+    @Override
+    public Inventory inventory(String machine) {
+        synchronized (lock) {
+            TwinMachine m = machines.get(machine);
+            if (m == null) throw new UnreachableException("no BMC answers for machine " + machine);
+            if (m.bmcDown(clock.nanos())) throw new UnreachableException("BMC of " + machine + " does not answer");
+            if (m.dead) throw new UnreachableException("BMC of " + machine + " does not answer: the machine is dead");
+            return m.inventory;
+        }
+    }
+
+    @Override
+    public Health health(String machine) {
+        synchronized (lock) {
+            TwinMachine m = machines.get(machine);
+            if (m == null) return Health.unreachable("machine " + machine + " is not enrolled");
+            long now = clock.nanos();
+            if (m.dead) return new Health(false, PowerState.UNKNOWN, NodeState.UNKNOWN, true, List.of(), false,
+                    "the machine does not respond to its BMC or the network");
+            if (m.bmcDown(now)) return Health.unreachable("BMC does not answer");
+            List<GpuFault> gpuFaults = new ArrayList<>();
+            for (int i = 0; i < m.gpus(); i++) {
+                if (m.xid[i] != 0) gpuFaults.add(new GpuFault(i, m.xid[i], xidText(m.xid[i])));
+            }
+            String message = !gpuFaults.isEmpty() ? "GPU " + gpuFaults.get(0).gpu() + ": " + gpuFaults.get(0).description()
+                    : m.slow ? "running at a third of the speed of its peers" : "";
+            return new Health(true, m.power, m.power == PowerState.ON ? m.node : NodeState.NONE, false, gpuFaults, m.slow, message);
+        }
+    }
+
+    @Override
+    public Operation power(String machine, PowerAction action) {
+        synchronized (lock) {
+            TwinMachine m = require(machine);
+            String kind = "power-" + action.name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
+            if (m.bmcDown(clock.nanos())) return failedNow(m, kind, "BMC does not answer");
+            Duration d = switch (action) {
+                case ON -> POWER_ON;
+                case OFF, FORCE_OFF -> POWER_OFF;
+                case RESTART -> RESTART;
+            };
+            return start(m, kind, d, () -> {
+                if (m.dead) return "the machine did not come back: no response after " + kind;
+                switch (action) {
+                    case ON -> m.power = PowerState.ON;
+                    case OFF, FORCE_OFF -> {
+                        m.power = PowerState.OFF;
+                        stopAll(m, "the machine was powered off");
+                    }
+                    case RESTART -> {
+                        stopAll(m, "the machine restarted");
+                        m.power = PowerState.ON;
+                        java.util.Arrays.fill(m.xid, 0); // a reset brings fallen GPUs back
+                        m.slow = false;
+                        if (m.node == NodeState.CORDONED) m.node = NodeState.READY;
+                    }
+                    default -> throw new IllegalStateException("unexpected power action " + action);
+                }
+                return null;
+            });
+        }
+    }
+
+    @Override
+    public Operation install(String machine, BootSource source, String image) {
+        synchronized (lock) {
+            TwinMachine m = require(machine);
+            if (m.bmcDown(clock.nanos())) return failedNow(m, "install", "BMC does not answer");
+            if (m.power != PowerState.ON) return failedNow(m, "install", "the machine is powered off");
+            return start(m, "install", INSTALL, () -> {
+                if (!m.running()) return "the machine went down during the install";
+                stopAll(m, "the machine was reinstalled");
+                m.layers.clear();
+                m.layers.put("os", image);
+                m.node = NodeState.OS;
+                return null;
+            });
+        }
+    }
+
+    @Override
+    public Operation burnIn(String machine, Duration length) {
+        synchronized (lock) {
+            TwinMachine m = require(machine);
+            if (m.power != PowerState.ON) return failedNow(m, "burn-in", "the machine is powered off");
+            boolean fails = random.nextDouble() < faults.burnInFailure();
+            int gpu = m.gpus() == 0 ? 0 : random.nextInt(Math.max(1, m.gpus()));
+            return start(m, "burn-in", length, () -> {
+                if (!m.running()) return "the machine went down during the burn-in";
+                for (int i = 0; i < m.gpus(); i++) {
+                    if (m.xid[i] != 0) return "GPU " + i + " failed: " + xidText(m.xid[i]);
+                }
+                if (fails && m.gpus() > 0) {
+                    m.xid[gpu] = 79;
+                    return "GPU " + gpu + " failed the DCGM level-3 diagnostic: " + xidText(79);
+                }
+                return null;
+            });
+        }
+    }
+
+    @Override
+    public Operation applyLayer(String machine, String layer, String version) {
+        synchronized (lock) {
+            TwinMachine m = require(machine);
+            String kind = "layer:" + layer;
+            if (!m.running()) return failedNow(m, kind, "the machine is not running");
+            if (m.node == NodeState.NONE) return failedNow(m, kind, "no operating system is installed");
+            Duration d = switch (layer) {
+                case "gpu-driver" -> DRIVER;
+                case "cuda" -> CUDA;
+                case "kubernetes" -> KUBERNETES;
+                default -> OTHER_LAYER;
+            };
+            return start(m, kind, d, () -> {
+                if (!m.running()) return "the machine went down while installing " + layer;
+                m.layers.put(layer, version);
+                if (layer.equals("kubernetes") && m.node == NodeState.OS) m.node = NodeState.READY;
+                return null;
+            });
+        }
+    }
+
+    @Override
+    public Operation cordon(String machine) {
+        synchronized (lock) {
+            TwinMachine m = require(machine);
+            return start(m, "cordon", CORDON, () -> {
+                if (m.node != NodeState.READY && m.node != NodeState.CORDONED) return "the machine is not a node";
+                m.node = NodeState.CORDONED;
+                return null;
+            });
+        }
+    }
+
+    @Override
+    public Operation uncordon(String machine) {
+        synchronized (lock) {
+            TwinMachine m = require(machine);
+            return start(m, "uncordon", CORDON, () -> {
+                if (m.node != NodeState.READY && m.node != NodeState.CORDONED) return "the machine is not a node";
+                m.node = NodeState.READY;
+                return null;
+            });
+        }
+    }
+
+    @Override
+    public Operation drain(String machine, Duration gracePeriod) {
+        synchronized (lock) {
+            TwinMachine m = require(machine);
+            int running = m.workloads.size();
+            Duration d = gracePeriod.plus(EVICTION.multipliedBy(running));
+            return start(m, "drain", d, () -> {
+                if (m.node == NodeState.READY) m.node = NodeState.CORDONED;
+                stopAll(m, "evicted by a drain");
+                return null;
+            });
+        }
+    }
+
+    @Override
+    public Operation startWorkload(WorkloadPlacement p) {
+        synchronized (lock) {
+            TwinMachine m = require(p.machine());
+            String kind = "start:" + p.workload();
+            if (workloadHost.containsKey(p.workload())) return failedNow(m, kind, "workload " + p.workload() + " is already placed");
+            if (m.node != NodeState.READY || !m.running()) return failedNow(m, kind, "the machine is not a schedulable node");
+            if (p.gpuShare() < 1 || p.gpuShare() > 1000) return failedNow(m, kind, "gpuShare must be 1..1000");
+            int[] gpus = p.gpus().stream().mapToInt(Integer::intValue).toArray();
+            for (int g : gpus) {
+                if (g < 0 || g >= m.gpus()) return failedNow(m, kind, "the machine has no GPU " + g);
+                if (m.xid[g] != 0) return failedNow(m, kind, "GPU " + g + " has failed");
+                if (m.allocated[g] + p.gpuShare() > 1000) return failedNow(m, kind, "GPU " + g + " is fully allocated");
+            }
+            TwinWorkload w = new TwinWorkload(p.workload(), gpus, p.gpuShare(), p.work());
+            for (int g : gpus) m.allocated[g] += p.gpuShare();
+            m.workloads.put(w.id, w);
+            workloadHost.put(w.id, m);
+            return start(m, kind, IMAGE_PULL, () -> {
+                if (w.state != WorkloadObservation.State.PENDING) return w.message;
+                w.state = WorkloadObservation.State.RUNNING;
+                return null;
+            });
+        }
+    }
+
+    @Override
+    public Operation stopWorkload(String workload) {
+        synchronized (lock) {
+            TwinMachine m = workloadHost.get(workload);
+            if (m == null) throw new UnreachableException("workload " + workload + " is not placed anywhere");
+            return start(m, "stop:" + workload, Duration.ofSeconds(10), () -> {
+                TwinWorkload w = m.workloads.get(workload);
+                if (w != null) finish(m, w, WorkloadObservation.State.STOPPED, "stopped");
+                return null;
+            });
+        }
+    }
+
+    @Override
+    public WorkloadObservation workload(String workload) {
+        synchronized (lock) {
+            TwinMachine m = workloadHost.get(workload);
+            TwinWorkload w = m == null ? null : m.workloads.get(workload);
+            if (w == null) return new WorkloadObservation(workload, WorkloadObservation.State.UNKNOWN, 0, 0, 0, "not placed");
+            double progress = w.work == 0 ? 0 : Math.min(1, w.done / w.work);
+            double errorRate = m.slow ? 0.02 : 0.001;
+            double latency = (m.slow ? 3 : 1) * 45.0;
+            return new WorkloadObservation(w.id, w.state, progress, errorRate, latency, w.message);
+        }
+    }
+
+    @Override
+    public List<GpuSample> gpuTelemetry(String machine) {
+        synchronized (lock) {
+            TwinMachine m = require(machine);
+            if (m.dead || m.bmcDown(clock.nanos())) throw new UnreachableException("no telemetry from " + machine);
+            Instant at = clock.instant();
+            List<GpuSample> out = new ArrayList<>(m.gpus());
+            for (int i = 0; i < m.gpus(); i++) {
+                out.add(new GpuSample(i, at, m.utilization[i], m.temperature[i], m.powerWatts[i], m.memoryUsed[i], m.xid[i] == 0));
+            }
+            return out;
+        }
+    }
+
+    @Override
+    public Operation operation(String id) {
+        synchronized (lock) {
+            Operation op = operations.get(id);
+            if (op == null) throw new UnreachableException("no operation " + id);
+            return op;
+        }
+    }
+
+    // ---- machinery
+
+    private TwinMachine require(String machine) {
+        TwinMachine m = machines.get(machine);
+        if (m == null) throw new UnreachableException("machine " + machine + " is not enrolled");
+        return m;
+    }
+
+    /** Starts an operation that completes after {@code base} (jittered); {@code effect} returns a failure or null. */
+    private Operation start(TwinMachine m, String kind, Duration base, java.util.function.Supplier<String> effect) {
+        String id = "op-" + (++operationIds);
+        Instant started = clock.instant();
+        Operation op = new Operation(id, m.name, kind, Operation.State.RUNNING, "", started, null);
+        operations.put(id, op);
+        long duration = (long) (base.toNanos() * (0.8 + 0.4 * random.nextDouble()) / m.speed());
+        schedule(duration, () -> {
+            String failure = effect.get();
+            Operation done = new Operation(id, m.name, kind, failure == null ? Operation.State.SUCCEEDED : Operation.State.FAILED,
+                    failure == null ? "" : failure, started, clock.instant());
+            operations.put(id, done);
+            history.record(clock.nanos(), m.name, kind + (failure == null ? " succeeded" : " failed: " + failure));
+        });
+        return op;
+    }
+
+    private Operation failedNow(TwinMachine m, String kind, String why) {
+        String id = "op-" + (++operationIds);
+        Operation op = new Operation(id, m.name, kind, Operation.State.FAILED, why, clock.instant(), clock.instant());
+        operations.put(id, op);
+        history.record(clock.nanos(), m.name, kind + " refused: " + why);
+        return op;
+    }
+
+    private void schedule(long delayNanos, Runnable action) {
+        events.add(new Event(clock.nanos() + Math.max(0, delayNanos), ++sequence, action));
+    }
+
+    private void stopAll(TwinMachine m, String why) {
+        for (TwinWorkload w : new ArrayList<>(m.workloads.values())) {
+            finish(m, w, why.startsWith("evicted") ? WorkloadObservation.State.STOPPED : WorkloadObservation.State.FAILED, why);
+        }
+    }
+
+    private void finish(TwinMachine m, TwinWorkload w, WorkloadObservation.State state, String why) {
+        w.state = state;
+        w.message = why;
+        for (int g : w.gpus) m.allocated[g] -= w.share;
+        m.workloads.remove(w.id);
+        history.record(clock.nanos(), m.name, "workload " + w.id + " " + state + ": " + why);
+    }
+
+    /** Refreshes every GPU of every running machine and advances running workloads by one interval. */
+    private void telemetryTick() {
+        double seconds = telemetryNanos / 1e9;
+        for (TwinMachine m : byIndex) {
+            if (!m.running()) {
+                if (m.utilization.length > 0 && m.powerWatts[0] != 0) {
+                    java.util.Arrays.fill(m.utilization, 0);
+                    java.util.Arrays.fill(m.powerWatts, 0);
+                    java.util.Arrays.fill(m.memoryUsed, 0);
+                    java.util.Arrays.fill(m.temperature, 22);
+                }
+                continue;
+            }
+            for (int g = 0; g < m.gpus(); g++) {
+                if (m.xid[g] != 0) {
+                    m.utilization[g] = 0;
+                    m.powerWatts[g] = 0;
+                    m.temperature[g] = 30;
+                    continue;
+                }
+                // one draw per GPU, split into three 21-bit noises: the tick touches every GPU of the fleet
+                long bits = random.nextLong();
+                double n1 = (bits & 0x1FFFFF) / (double) 0x200000;
+                double n2 = ((bits >>> 21) & 0x1FFFFF) / (double) 0x200000;
+                double n3 = ((bits >>> 42) & 0x1FFFFF) / (double) 0x200000;
+                double share = m.allocated[g] / 1000.0;
+                double util = share == 0 ? 0.01 * n1 : share * (0.85 + 0.13 * n1) * m.speed();
+                m.utilization[g] = (float) util;
+                m.temperature[g] = (float) (32 + 48 * util + 2 * n2);
+                m.powerWatts[g] = (float) (70 + 630 * util + 10 * n3);
+                m.memoryUsed[g] = (float) (m.gpuMemoryGiB[g] * share * 0.9);
+            }
+            if (!m.workloads.isEmpty()) {
+                for (TwinWorkload w : new ArrayList<>(m.workloads.values())) {
+                    if (w.state != WorkloadObservation.State.RUNNING || w.work == 0) continue;
+                    w.done += seconds * w.gpus.length * (w.share / 1000.0) * m.speed();
+                    if (w.done >= w.work) finish(m, w, WorkloadObservation.State.SUCCEEDED, "completed");
+                }
+            }
+        }
+        schedule(telemetryNanos, this::telemetryTick);
+    }
+
+    /**
+     * Once a simulated hour, draws how many faults of each kind the fleet suffers in the coming hour (Poisson
+     * with mean rate x machines / 24) and schedules each at a random moment on a random machine. Drawing
+     * per hour follows the fleet as it grows, which one long exponential gap drawn at start would not.
+     */
+    private void faultTick() {
+        int n = byIndex.size();
+        if (n > 0) {
+            for (FaultKind kind : FaultKind.values()) {
+                double perMachineDay = switch (kind) {
+                    case MACHINE_DEATH -> faults.machineDeath();
+                    case GPU_XID -> faults.gpuXid();
+                    case BMC_UNREACHABLE -> faults.bmcUnreachable();
+                    case SLOW_NODE -> faults.slowNode();
+                };
+                int count = poisson(perMachineDay * n / 24);
+                for (int i = 0; i < count; i++) {
+                    TwinMachine m = byIndex.get(random.nextInt(n));
+                    int gpu = m.gpus() == 0 ? 0 : random.nextInt(m.gpus());
+                    schedule((long) (random.nextDouble() * FAULT_TICK), () -> apply(kind, m, gpu));
+                }
+            }
+        }
+        schedule(FAULT_TICK, this::faultTick);
+    }
+
+    /** How often fault arrivals are drawn. */
+    private static final long FAULT_TICK = Duration.ofHours(1).toNanos();
+
+    private int poisson(double mean) {
+        if (mean <= 0) return 0;
+        if (mean > 30) return (int) Math.max(0, Math.round(mean + Math.sqrt(mean) * gaussian()));
+        double limit = Math.exp(-mean);
+        double p = random.nextDouble();
+        int k = 0;
+        while (p > limit) {
+            p *= random.nextDouble();
+            k++;
+        }
+        return k;
+    }
+
+    private double gaussian() {
+        double u = 1 - random.nextDouble();
+        double v = random.nextDouble();
+        return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * v);
+    }
+
+    private void apply(FaultKind kind, TwinMachine m, int gpu) {
+        switch (kind) {
+            case MACHINE_DEATH -> {
+                if (m.dead) return;
+                m.dead = true;
+                stopAll(m, "the machine died");
+                history.record(clock.nanos(), m.name, "fault: machine died");
+            }
+            case GPU_XID -> {
+                if (m.gpus() == 0 || m.dead) return;
+                m.xid[gpu] = 79;
+                for (TwinWorkload w : new ArrayList<>(m.workloads.values())) {
+                    for (int g : w.gpus) {
+                        if (g == gpu) {
+                            finish(m, w, WorkloadObservation.State.FAILED, "GPU " + gpu + " fell off the bus");
+                            break;
+                        }
+                    }
+                }
+                history.record(clock.nanos(), m.name, "fault: GPU " + gpu + " Xid 79");
+            }
+            case BMC_UNREACHABLE -> {
+                m.bmcDownUntil = clock.nanos() + Duration.ofMinutes(FaultRates.BMC_OUTAGE_MINUTES).toNanos();
+                history.record(clock.nanos(), m.name, "fault: BMC unreachable for " + FaultRates.BMC_OUTAGE_MINUTES + " min");
+            }
+            case SLOW_NODE -> {
+                if (m.dead) return;
+                m.slow = true;
+                history.record(clock.nanos(), m.name, "fault: slow node");
+            }
+            default -> throw new IllegalStateException("unexpected fault " + kind);
+        }
+    }
+
+    static String xidText(int xid) {
+        return switch (xid) {
+            case 79 -> "Xid 79: GPU has fallen off the bus";
+            case 48 -> "Xid 48: double-bit ECC error";
+            case 94 -> "Xid 94: contained ECC error";
+            default -> "Xid " + xid;
+        };
+    }
+
+}

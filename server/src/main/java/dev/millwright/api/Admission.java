@@ -1,0 +1,61 @@
+package dev.millwright.api;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.millwright.fleet.FleetKinds;
+import dev.millwright.resource.InvalidResourceException;
+import dev.millwright.resource.KindDefinition;
+import dev.millwright.resource.Reference;
+import dev.millwright.resource.Resource;
+import dev.millwright.store.ListOptions;
+import dev.millwright.store.ResourcePage;
+import dev.millwright.store.ResourceStore;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * The checks that need other objects: every reference names an existing object, and a machine is in at
+ * most one node pool. They run after the object's own validation and before the write; like Kubernetes
+ * admission they are not atomic with it, so controllers still report references that break later.
+ */
+final class Admission {
+    private final ResourceStore store;
+
+    Admission(ResourceStore store) {
+        this.store = store;
+    }
+
+    void admit(KindDefinition kind, Resource r) {
+        Map<String, List<String>> errors = new TreeMap<>();
+        for (Reference ref : kind.references().apply(r)) {
+            if (store.get(ref.key()).isEmpty()) {
+                errors.computeIfAbsent(ref.field(), k -> new ArrayList<>()).add(ref.kind() + " " + ref.name() + " not found");
+            }
+        }
+        if (kind.kind().equals(FleetKinds.NODE_POOL)) machinesInOnePool(r, errors);
+        if (!errors.isEmpty()) throw new InvalidResourceException(r.key().describe(), errors);
+    }
+
+    private void machinesInOnePool(Resource pool, Map<String, List<String>> errors) {
+        Map<String, String> owner = new HashMap<>();
+        String token = null;
+        do {
+            ResourcePage page = store.list(new ListOptions(FleetKinds.NODE_POOL, null, null, ListOptions.MAX_LIMIT, token));
+            for (Resource other : page.items()) {
+                if (other.name().equals(pool.name())) continue;
+                for (JsonNode m : other.spec().path("machines")) owner.put(m.asText(), other.name());
+            }
+            token = page.continueToken();
+        } while (token != null);
+        JsonNode machines = pool.spec().path("machines");
+        for (int i = 0; i < machines.size(); i++) {
+            String other = owner.get(machines.get(i).asText());
+            if (other != null) {
+                errors.computeIfAbsent("spec.machines[" + i + "]", k -> new ArrayList<>())
+                        .add("machine " + machines.get(i).asText() + " is already in node pool " + other);
+            }
+        }
+    }
+}
