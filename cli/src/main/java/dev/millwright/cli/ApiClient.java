@@ -18,7 +18,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.function.Consumer;
 import java.util.stream.Stream;
 
 /** The CLI's HTTP client for the API: JSON in and out, errors turned into one-line messages and exit codes. */
@@ -88,8 +87,8 @@ final class ApiClient {
         return new CliException(ExitCodes.forStatus(r.status()), sb.toString());
     }
 
-    /** Streams server-sent events of a watch to {@code onEvent} until the stream ends. */
-    void stream(String path, String lastEventId, Consumer<JsonNode> onEvent) {
+    /** Streams server-sent events of a watch to {@code onEvent} (id or null, data) until the stream ends. */
+    void stream(String path, String lastEventId, java.util.function.BiConsumer<String, JsonNode> onEvent) {
         HttpRequest.Builder b = HttpRequest.newBuilder(uri(path));
         if (config.token() != null) b.header("Authorization", "Bearer " + config.token());
         if (lastEventId != null) b.header("Last-Event-ID", lastEventId);
@@ -107,12 +106,15 @@ final class ApiClient {
             }
             try (Stream<String> lines = r.body()) {
                 StringBuilder data = new StringBuilder();
+                String id = null;
                 for (var it = lines.iterator(); it.hasNext(); ) {
                     String line = it.next();
                     if (line.startsWith("data: ")) data.append(line, 6, line.length());
+                    else if (line.startsWith("id: ")) id = line.substring(4).trim();
                     else if (line.isEmpty() && data.length() > 0) {
-                        onEvent.accept(Json.tree(data.toString()));
+                        onEvent.accept(id, Json.tree(data.toString()));
                         data.setLength(0);
+                        id = null;
                     }
                 }
             }

@@ -65,24 +65,22 @@ final class WatchCommand implements Callable<Integer> {
         }
     }
 
-    private void print(JsonNode event) {
+    /** Prints one event; only events with an id (changes and bookmarks) move the point to resume from. */
+    private void print(String id, JsonNode event) {
         String type = event.path("type").asText();
-        if (type.equals("BOOKMARK")) {
-            last = event.path("resourceVersion").asText();
-            return;
-        }
+        if (id != null) last = id;
+        if (type.equals("BOOKMARK")) return;
         if (type.equals("ERROR")) {
             JsonNode error = event.path("object");
             throw new CliException(ExitCodes.forStatus(error.path("status").asInt()), "error: " + error.path("message").asText());
         }
         JsonNode meta = event.path("object").path("metadata");
-        last = meta.path("resourceVersion").asText();
         if (output.equals("json")) {
             System.out.println(Json.string(event));
         } else {
             String tenantPart = meta.has("tenant") ? meta.path("tenant").asText() + "/" : "";
             System.out.printf("%-9s %s/%s%s  resourceVersion=%s%n", type, event.path("object").path("kind").asText(),
-                    tenantPart, meta.path("name").asText(), last);
+                    tenantPart, meta.path("name").asText(), meta.path("resourceVersion").asText());
         }
         System.out.flush();
         if (maxEvents > 0 && ++seen >= maxEvents) throw new Done();

@@ -31,8 +31,10 @@ final class WorkQueue {
     private final Set<ResourceKey> processing = new HashSet<>();
     /** @GuardedBy("lock") keys added while being processed. */
     private final Set<ResourceKey> dirty = new HashSet<>();
-    /** @GuardedBy("lock") keys that become ready later, soonest first. */
+    /** @GuardedBy("lock") keys that become ready later, soonest first; at most one entry per key. */
     private final PriorityQueue<Delayed> waiting = new PriorityQueue<>();
+    /** @GuardedBy("lock") when each waiting key is due, so a key waits once, for its earliest time. */
+    private final Map<ResourceKey, Long> due = new HashMap<>();
     /** @GuardedBy("lock") consecutive failures per key. */
     private final Map<ResourceKey, Integer> failures = new HashMap<>();
     /** @GuardedBy("lock") */
@@ -62,7 +64,12 @@ final class WorkQueue {
         }
         lock.lock();
         try {
-            waiting.add(new Delayed(key, System.nanoTime() + delay.toNanos()));
+            long at = System.nanoTime() + delay.toNanos();
+            Long current = due.get(key);
+            if (current != null && current - at <= 0) return; // already due sooner
+            if (current != null) waiting.remove(new Delayed(key, current));
+            due.put(key, at);
+            waiting.add(new Delayed(key, at));
             changed.signal();
         } finally {
             lock.unlock();
@@ -101,8 +108,9 @@ final class WorkQueue {
             while (true) {
                 if (shutDown) return null;
                 long now = System.nanoTime();
-                while (!waiting.isEmpty() && waiting.peek().dueNanos() <= now) {
+                while (!waiting.isEmpty() && waiting.peek().dueNanos() - now <= 0) {
                     ResourceKey k = waiting.poll().key();
+                    due.remove(k);
                     if (processing.contains(k)) dirty.add(k);
                     else ready.add(k);
                 }

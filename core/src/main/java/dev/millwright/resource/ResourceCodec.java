@@ -48,7 +48,31 @@ public final class ResourceCodec {
             String field = hugeNumber.startsWith(".") ? hugeNumber.substring(1) : "body" + hugeNumber;
             throw new BadRequestException(field, "number has an exponent beyond " + MAX_NUMBER_EXPONENT + " either way");
         }
+        String nul = nulPath(node);
+        if (nul != null) {
+            String field = nul.startsWith(".") ? nul.substring(1) : "body" + nul;
+            throw new BadRequestException(field, "contains the NUL character (\\u0000), which cannot be stored");
+        }
         return node;
+    }
+
+    /** Where a NUL character sits in a string or field name, or null: PostgreSQL cannot store it. */
+    private static String nulPath(JsonNode node) {
+        if (node.isTextual()) return node.textValue().indexOf('\0') >= 0 ? "" : null;
+        if (node.isObject()) {
+            for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
+                Map.Entry<String, JsonNode> e = it.next();
+                if (e.getKey().indexOf('\0') >= 0) return "." + e.getKey().replace('\0', '?');
+                String below = nulPath(e.getValue());
+                if (below != null) return "." + e.getKey() + below;
+            }
+        } else if (node.isArray()) {
+            for (int i = 0; i < node.size(); i++) {
+                String below = nulPath(node.get(i));
+                if (below != null) return "[" + i + "]" + below;
+            }
+        }
+        return null;
     }
 
     private static JsonNode read(ObjectMapper mapper, byte[] body, Format format) {

@@ -102,31 +102,26 @@ final class AdminHandlers {
         String subjectKind;
         String subjectTenant;
         String subject;
+        String subjectUid;
         if (user != null) {
             if (tenant != null) throw InvalidResourceException.of("token request", "tenant", "users belong to no tenant");
             boolean self = !p.isServiceAccount() && p.name().equals(user);
             if (!p.platformAdmin() && !self) throw new ForbiddenException(p.identity() + " may only issue tokens for itself");
-            api.store().get(ResourceKey.platform(TenancyKinds.USER, user))
-                    .orElseThrow(() -> new NotFoundException("User " + user + " not found"));
+            subjectUid = api.store().get(ResourceKey.platform(TenancyKinds.USER, user))
+                    .orElseThrow(() -> new NotFoundException("User " + user + " not found")).metadata().uid();
             subjectKind = TenancyKinds.USER;
             subjectTenant = "";
             subject = user;
         } else {
             if (tenant == null) throw InvalidResourceException.of("token request", "tenant", "required field is missing for a service account");
             requireTenantAdmin(p, tenant);
-            api.store().get(new ResourceKey(TenancyKinds.SERVICE_ACCOUNT, tenant, sa))
-                    .orElseThrow(() -> new NotFoundException("ServiceAccount " + tenant + "/" + sa + " not found"));
+            subjectUid = api.store().get(new ResourceKey(TenancyKinds.SERVICE_ACCOUNT, tenant, sa))
+                    .orElseThrow(() -> new NotFoundException("ServiceAccount " + tenant + "/" + sa + " not found")).metadata().uid();
             subjectKind = TenancyKinds.SERVICE_ACCOUNT;
             subjectTenant = tenant;
             subject = sa;
         }
-        Tokens.Issued issued = api.tokens().issue(subjectKind, subjectTenant, subject, description, ttl, p.identity());
-        try {
-            audit(p, "create", subjectTenant, issued.record().id(), 201);
-        } catch (RuntimeException e) {
-            api.tokens().revoke(issued.record().id()); // an unaudited credential must not exist
-            throw e;
-        }
+        Tokens.Issued issued = api.tokens().issue(subjectKind, subjectTenant, subject, subjectUid, description, ttl, p.identity());
         ObjectNode out = tokenJson(issued.record());
         out.put("token", issued.token());
         ResourceHandlers.respond(ctx, 201, out);
@@ -138,7 +133,9 @@ final class AdminHandlers {
         if (p.platformAdmin()) {
             tokens = api.tokens().list(null, null, null);
         } else {
-            tokens = api.tokens().list(null, null, null).stream().filter(t -> mayManage(p, t)).toList();
+            List<String> administered = p.tenantRoles().entrySet().stream()
+                    .filter(e -> e.getValue() == Role.TENANT_ADMIN).map(java.util.Map.Entry::getKey).toList();
+            tokens = api.tokens().listFor(p.isServiceAccount() ? null : p.name(), administered);
         }
         ArrayNode items = Json.array();
         tokens.forEach(t -> items.add(tokenJson(t)));
@@ -150,9 +147,8 @@ final class AdminHandlers {
         String id = ctx.pathParam("id");
         TokenRecord t = api.tokens().find(id).filter(r -> mayManage(p, r))
                 .orElseThrow(() -> new NotFoundException("token " + id + " not found"));
-        TokenRecord revoked = api.tokens().revoke(t.id()).orElseThrow();
+        TokenRecord revoked = api.tokens().revoke(t.id(), p.identity()).orElseThrow();
         api.authenticator().invalidate();
-        audit(p, "delete", t.tenant(), t.id(), 200);
         ResourceHandlers.respond(ctx, 200, tokenJson(revoked));
     }
 
@@ -168,10 +164,6 @@ final class AdminHandlers {
         if (role != Role.PLATFORM_ADMIN && role != Role.TENANT_ADMIN) {
             throw new ForbiddenException(p.identity() + " is " + role + " in tenant " + tenant + "; only tenant admins manage its service accounts");
         }
-    }
-
-    private void audit(Principal p, String verb, String tenant, String tokenId, int outcome) {
-        api.audit().record(new AuditEntry(api.clock().instant(), p.identity(), verb, "Token", tenant, tokenId, outcome, "", ""));
     }
 
     private static ObjectNode tokenJson(TokenRecord t) {
@@ -206,7 +198,7 @@ final class AdminHandlers {
             ObjectNode n = items.addObject();
             n.put("seq", r.seq());
             n.put("at", e.at().toString());
-            n.put("actor", e.actor());
+            n.put("actor", p.platformAdmin() ? e.actor() : maskForeignServiceAccount(e.actor(), tenant));
             n.put("verb", e.verb());
             n.put("kind", e.kind());
             if (!e.tenant().isEmpty()) n.put("tenant", e.tenant());
@@ -217,6 +209,16 @@ final class AdminHandlers {
             n.put("hash", r.hash());
         }
         ResourceHandlers.respond(ctx, 200, Json.object().set("items", items));
+    }
+
+    /**
+     * A service account's identity names its tenant; a tenant admin reading its audit must not learn from a
+     * refused request which other tenants exist.
+     */
+    private static String maskForeignServiceAccount(String actor, String tenant) {
+        String prefix = "serviceaccount:";
+        if (!actor.startsWith(prefix) || actor.startsWith(prefix + tenant + "/")) return actor;
+        return prefix + "(another tenant)";
     }
 
     void verifyAudit(Context ctx) {

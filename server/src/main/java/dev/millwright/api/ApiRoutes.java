@@ -92,8 +92,14 @@ public final class ApiRoutes {
             gate.auditFailure(ctx, e);
             ErrorMapper.render(ctx, e);
         });
-        r.exception(HttpResponseException.class, (e, ctx) -> ErrorMapper.renderJavalin(ctx, e));
-        r.exception(Exception.class, (e, ctx) -> ErrorMapper.renderUnexpected(ctx, e));
+        r.exception(HttpResponseException.class, (e, ctx) -> {
+            ErrorMapper.renderJavalin(ctx, e);
+            gate.auditFailure(ctx, new MillwrightException(ctx.statusCode(), "BadRequest", ctx.result() == null ? e.getMessage() : ctx.result()));
+        });
+        r.exception(Exception.class, (e, ctx) -> {
+            ErrorMapper.renderUnexpected(ctx, e);
+            gate.auditFailure(ctx, new MillwrightException(ctx.statusCode(), "InternalError", e.getClass().getSimpleName()));
+        });
         r.error(404, ctx -> {
             if (ctx.result() == null || ctx.result().isEmpty()) {
                 ErrorMapper.write(ctx, 404, ErrorMapper.body(404, "NotFound", "no route for " + ctx.method() + " " + ctx.path(), java.util.Map.of()));

@@ -46,8 +46,22 @@ final class ErrorMapper {
     }
 
     static void renderUnexpected(Context ctx, Exception e) {
+        if (isDatabaseTrouble(e)) {
+            log.warn("database unavailable on {} {}: {}", ctx.method(), ctx.path(), e.toString());
+            write(ctx, 503, body(503, "Unavailable", "the database is unavailable; try again", Map.of()));
+            return;
+        }
         log.error("unexpected error on {} {}", ctx.method(), ctx.path(), e);
         write(ctx, 500, body(500, "InternalError", "the server failed to handle the request; the error is logged", Map.of()));
+    }
+
+    /** A lost or exhausted connection: the request may succeed later, so 503 rather than 500. */
+    private static boolean isDatabaseTrouble(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof java.sql.SQLTransientConnectionException || t instanceof java.net.ConnectException) return true;
+            if (t instanceof java.sql.SQLException s && s.getSQLState() != null && s.getSQLState().startsWith("08")) return true;
+        }
+        return false;
     }
 
     static void write(Context ctx, int status, ObjectNode body) {

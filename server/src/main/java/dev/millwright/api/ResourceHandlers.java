@@ -65,13 +65,23 @@ final class ResourceHandlers {
         LabelSelector selector = LabelSelector.parse(ctx.queryParam("labelSelector"));
         FieldSelector fields = FieldSelector.parse(ctx.queryParam("fieldSelector"));
         if (watch) {
-            watches.serve(ctx, kind, tenants, selector, fields, p, gate.caller(ctx).token().id());
+            // re-evaluated while the stream is open: losing a membership ends the watch
+            java.util.function.Function<Principal, Set<String>> scope = q -> {
+                if (kind.tenantScoped() && tenant != null) {
+                    if (AccessPolicy.decide(q, Verb.WATCH, kind, tenant, null) != AccessPolicy.Decision.ALLOW) {
+                        throw new NotFoundException("Tenant " + tenant + " not found");
+                    }
+                    return Set.of(tenant);
+                }
+                return kind.tenantScoped() && !q.platformAdmin() ? q.tenants() : null;
+            };
+            watches.serve(ctx, kind, scope, selector, fields, p, gate.caller(ctx).token().id());
             return;
         }
         int limit = intParam(ctx, "limit", ListOptions.DEFAULT_LIMIT);
         ResourcePage page;
         if (!kind.tenantScoped() && !p.platformAdmin()) {
-            page = visiblePlatformObjects(kind, p, selector, fields);
+            page = visiblePlatformObjects(kind, p, selector, fields, limit, ctx.queryParam("continue"));
         } else {
             page = api.store().list(new ListOptions(kind.kind(), tenants, selector, fields, limit, ctx.queryParam("continue")));
         }
@@ -87,7 +97,8 @@ final class ResourceHandlers {
     }
 
     /** Platform-scoped objects a non-admin may see: few, so they are fetched one by one or filtered. */
-    private ResourcePage visiblePlatformObjects(KindDefinition kind, Principal p, LabelSelector selector, FieldSelector fields) {
+    private ResourcePage visiblePlatformObjects(KindDefinition kind, Principal p, LabelSelector selector, FieldSelector fields,
+                                                int limit, String continueToken) {
         long revision = api.store().revision();
         List<Resource> out = new ArrayList<>();
         switch (kind.visibility()) {
@@ -97,7 +108,7 @@ final class ResourceHandlers {
                 if (!p.isServiceAccount()) api.store().get(ResourceKey.platform(kind.kind(), p.name())).ifPresent(out::add);
             }
             case ALL_AUTHENTICATED -> {
-                return api.store().list(new ListOptions(kind.kind(), null, selector, fields, ListOptions.MAX_LIMIT, null));
+                return api.store().list(new ListOptions(kind.kind(), null, selector, fields, limit, continueToken));
             }
             default -> {
                 return new ResourcePage(List.of(), revision, null);
@@ -159,8 +170,9 @@ final class ResourceHandlers {
             if (!sentRv.isMissingNode() && !sentRv.isNull() && next.resourceVersion() != current.resourceVersion()) {
                 throw ResourceStore.stale(key, next.resourceVersion(), current.resourceVersion());
             }
+            java.util.Map<String, String> annotations = next.metadata().annotations();
             next = new Resource(kind.kind(), current.metadata().withLabels(next.metadata().labels()), next.spec(), current.status());
-            next = withAnnotations(next, ResourceCodec.fromTree(merged).metadata().annotations());
+            next = withAnnotations(next, annotations);
             Validation.validate(kind, next);
             admission.admit(kind, next);
             return next;
@@ -174,7 +186,12 @@ final class ResourceHandlers {
         long expected = longParam(ctx, "resourceVersion", 0);
         ResourceKey key = new ResourceKey(kind.kind(), tenant, name);
         Resource deleted = api.store().delete(key, expected, WriteContext.of(p.identity()));
-        api.events().deleteFor(key);
+        try {
+            api.events().deleteFor(key);
+        } catch (RuntimeException e) {
+            // the delete committed; its events expire with the retention instead
+            org.slf4j.LoggerFactory.getLogger(ResourceHandlers.class).warn("events of deleted {} kept: {}", key, e.toString());
+        }
         afterWrite(kind);
         respond(ctx, 200, ResourceCodec.toJson(deleted));
     }

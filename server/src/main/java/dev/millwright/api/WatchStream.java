@@ -23,17 +23,22 @@ import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * A watch as server-sent events. Each event's {@code id} is its revision; a client that reconnects with
- * {@code Last-Event-ID} (or {@code ?resourceVersion=}) gets every later change exactly once. Without a
- * revision the stream starts with the current objects as ADDED events, then follows the feed from the list's
- * revision. BOOKMARK events carry the feed's revision while nothing matches, so that a filtered watch can
- * resume from a recent point; a watch from a compacted revision gets an ERROR event with status 410.
+ * A watch as server-sent events. Each change event's {@code id} is its revision; a client that reconnects
+ * with {@code Last-Event-ID} (or {@code ?resourceVersion=}) gets every later change exactly once. Without a
+ * revision the stream starts with the current objects as ADDED events (without ids), then a BOOKMARK with
+ * the revision they were read at, then follows the feed from there. BOOKMARK events also carry the feed's
+ * revision while nothing matches, so that a filtered watch can resume from a recent point. A watch from a
+ * compacted revision is answered 410 before the stream starts; errors once it has started (a revoked token,
+ * a lost membership, a compaction) arrive as an ERROR event that ends the stream.
  */
 final class WatchStream {
     /** How long a quiet stream waits before sending a BOOKMARK (also a keep-alive through proxies). */
     static final Duration BOOKMARK_INTERVAL = Duration.ofSeconds(5);
-    /** How often the caller's token is checked again, so a revoked token ends its streams. */
-    static final Duration REAUTHENTICATE_INTERVAL = Duration.ofSeconds(30);
+    /**
+     * How often the caller is authenticated and authorized again: a revoked token, a disabled user or a lost
+     * membership ends its streams within this time (plus the authenticator's cache time).
+     */
+    static final Duration REAUTHENTICATE_INTERVAL = Duration.ofSeconds(5);
     static final AtomicInteger OPEN = new AtomicInteger();
 
     private final ApiContext api;
@@ -42,9 +47,16 @@ final class WatchStream {
         this.api = api;
     }
 
-    void serve(Context ctx, KindDefinition kind, Set<String> tenants, LabelSelector selector, FieldSelector fields,
-               Principal p, String tokenId)
-            throws IOException {
+    /** Most watch streams one token may hold open; each holds a server thread. */
+    static final int MAX_WATCHES_PER_TOKEN = 64;
+    private final java.util.concurrent.ConcurrentHashMap<String, AtomicInteger> perToken = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /**
+     * @param scope the tenants the caller may watch (null: all), re-evaluated for the caller's current
+     *              principal while the stream is open; throws when the caller has lost access
+     */
+    void serve(Context ctx, KindDefinition kind, java.util.function.Function<Principal, Set<String>> scope,
+               LabelSelector selector, FieldSelector fields, Principal p, String tokenId) throws IOException {
         String from = ctx.header("Last-Event-ID");
         if (from == null || from.isBlank()) from = ctx.queryParam("resourceVersion");
         long revision = from == null || from.isBlank() ? -1 : parseRevision(from);
@@ -57,6 +69,12 @@ final class WatchStream {
             }
             watch = api.feed().watch(revision);
         }
+        AtomicInteger mine = perToken.computeIfAbsent(tokenId, k -> new AtomicInteger());
+        if (mine.incrementAndGet() > MAX_WATCHES_PER_TOKEN) {
+            mine.decrementAndGet();
+            throw new dev.millwright.resource.MillwrightException(429, "TooManyRequests",
+                    "this token already holds " + MAX_WATCHES_PER_TOKEN + " open watches; close some first");
+        }
         var res = ctx.res();
         res.setStatus(200);
         res.setContentType("text/event-stream");
@@ -66,38 +84,44 @@ final class WatchStream {
         OutputStream out = res.getOutputStream();
         OPEN.incrementAndGet();
         try {
+            Set<String> tenants = scope.apply(p);
             if (watch == null) revision = sendCurrentObjects(out, kind, tenants, selector, fields, p);
             if (watch == null) watch = api.feed().watch(revision);
             out.flush();
-            follow(out, watch, kind, tenants, selector, fields, p, tokenId);
+            follow(out, watch, kind, scope, selector, fields, p, ctx.header("Authorization"));
         } catch (IOException e) {
             // the client went away: nothing to do
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        } catch (dev.millwright.resource.MillwrightException e) {
+            error(out, e.status(), e.title(), e.getMessage()); // the headers are sent: the error is an event
+        } catch (RuntimeException e) {
+            org.slf4j.LoggerFactory.getLogger(WatchStream.class).error("watch stream failed", e);
+            error(out, 500, "InternalError", "the watch failed on the server; list and watch again");
         } finally {
             OPEN.decrementAndGet();
+            mine.decrementAndGet();
         }
     }
 
+    /**
+     * The current objects as ADDED events, read in one snapshot, then a BOOKMARK with that snapshot's
+     * revision. The ADDED events carry no id: only the bookmark is a point a client may resume from.
+     */
     private long sendCurrentObjects(OutputStream out, KindDefinition kind, Set<String> tenants, LabelSelector selector,
                                     FieldSelector fields, Principal p) throws IOException {
-        String token = null;
-        long revision = -1;
-        do {
-            ResourcePage page = api.store().list(new ListOptions(kind.kind(), tenants, selector, fields, ListOptions.MAX_LIMIT, token));
-            if (revision < 0) revision = page.revision();
-            for (Resource r : page.items()) {
-                if (AccessPolicy.canSee(p, kind, r)) send(out, "ADDED", r.resourceVersion(), ResourceCodec.toJson(r));
-            }
-            token = page.continueToken();
-        } while (token != null);
-        bookmark(out, revision);
-        return revision;
+        ResourcePage page = api.store().listAll(new ListOptions(kind.kind(), tenants, selector, fields, ListOptions.MAX_LIMIT, null));
+        for (Resource r : page.items()) {
+            if (AccessPolicy.canSee(p, kind, r)) send(out, "ADDED", -1, ResourceCodec.toJson(r));
+        }
+        bookmark(out, page.revision());
+        return page.revision();
     }
 
-    private void follow(OutputStream out, ChangeFeed.Watch watch, KindDefinition kind, Set<String> tenants,
-                        LabelSelector selector, FieldSelector fields, Principal p, String tokenId)
-            throws IOException, InterruptedException {
+    private void follow(OutputStream out, ChangeFeed.Watch watch, KindDefinition kind,
+                        java.util.function.Function<Principal, Set<String>> scope, LabelSelector selector,
+                        FieldSelector fields, Principal p, String authorization) throws IOException, InterruptedException {
+        Set<String> tenants = scope.apply(p);
         long lastSent = System.nanoTime();
         long lastAuth = System.nanoTime();
         while (true) {
@@ -123,11 +147,10 @@ final class WatchStream {
                 lastSent = now;
             }
             if (now - lastAuth > REAUTHENTICATE_INTERVAL.toNanos()) {
+                // roles, memberships and the token itself may have changed: authorize the stream again
                 lastAuth = now;
-                if (api.tokens().find(tokenId).map(t -> !t.isUsable(api.clock().instant())).orElse(true)) {
-                    error(out, 401, "Unauthorized", "the token was revoked or expired");
-                    return;
-                }
+                p = api.authenticator().authenticate(authorization).principal();
+                tenants = scope.apply(p);
             }
         }
     }

@@ -46,7 +46,8 @@ final class Bootstrap {
                 String existing = Files.readString(file, StandardCharsets.UTF_8).trim();
                 if (tokens.authenticate(existing).filter(t -> t.subject().equals(ADMIN)).isPresent()) return file;
             }
-            Tokens.Issued issued = tokens.issue(TenancyKinds.USER, "", ADMIN, "bootstrap token of millwright up", null, ACTOR);
+            String uid = store.get(key).orElseThrow().metadata().uid();
+            Tokens.Issued issued = tokens.issue(TenancyKinds.USER, "", ADMIN, uid, "bootstrap token of millwright up", null, ACTOR);
             writePrivate(file, issued.token() + "\n");
             return file;
         } catch (IOException e) {

@@ -64,6 +64,7 @@ public final class MillwrightServer implements AutoCloseable {
     private Javalin http;
     private Path adminTokenFile;
     private Thread identityWatcher;
+    private java.nio.channels.FileChannel lockChannel;
     private volatile boolean running;
 
     private MillwrightServer(ServerConfig config) {
@@ -89,6 +90,7 @@ public final class MillwrightServer implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create the data directory " + config.dataDir(), e);
         }
+        lockDataDirectory();
         String url = config.dbUrl();
         String user = config.dbUser();
         if (url == null) {
@@ -154,6 +156,27 @@ public final class MillwrightServer implements AutoCloseable {
         http.start(config.host(), config.port());
         writeClientConfig();
         log.info("Millwright {} serving {} as {}", VERSION, url(), identity);
+    }
+
+    /**
+     * Holds {@code <data>/.lock} while running: a second server on the same directory would otherwise take its
+     * PostgreSQL for an orphan and stop it. The operating system drops the lock when a process dies, even
+     * by kill -9, so a restart after a crash is never blocked.
+     */
+    private void lockDataDirectory() {
+        try {
+            lockChannel = java.nio.channels.FileChannel.open(config.dataDir().resolve(".lock"),
+                    java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.WRITE);
+            if (lockChannel.tryLock() == null) {
+                lockChannel.close();
+                lockChannel = null;
+                throw new IllegalStateException("another millwright server is running on " + config.dataDir());
+            }
+        } catch (java.nio.channels.OverlappingFileLockException e) {
+            throw new IllegalStateException("another millwright server in this process uses " + config.dataDir());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot lock the data directory " + config.dataDir(), e);
+        }
     }
 
     private void invalidateOnIdentityChanges(Authenticator authenticator) {
@@ -228,5 +251,12 @@ public final class MillwrightServer implements AutoCloseable {
         if (store != null) store.close();
         if (db != null) db.close();
         if (embedded != null) embedded.close();
+        if (lockChannel != null) {
+            try {
+                lockChannel.close();
+            } catch (IOException e) {
+                log.warn("could not release the data directory lock: {}", e.toString());
+            }
+        }
     }
 }

@@ -28,6 +28,13 @@ public record AuditEntry(Instant at, String actor, String verb, String kind, Str
         name = Objects.requireNonNullElse(name, "");
         reason = Objects.requireNonNullElse(reason, "");
         if (reason.length() > MAX_REASON) reason = reason.substring(0, MAX_REASON);
+        // PostgreSQL text cannot hold NUL; a refused request must still be recorded
+        actor = actor.replace('\0', '?');
+        verb = verb.replace('\0', '?');
+        kind = kind.replace('\0', '?');
+        tenant = tenant.replace('\0', '?');
+        name = name.replace('\0', '?');
+        reason = reason.replace('\0', '?');
         digest = Objects.requireNonNullElse(digest, "");
     }
 

@@ -66,7 +66,16 @@ final class GroupCommitter implements AutoCloseable {
             Thread.currentThread().interrupt();
             throw unavailable("interrupted while waiting for the commit");
         } catch (TimeoutException e) {
-            throw unavailable("the database did not commit within " + WRITE_TIMEOUT.toSeconds() + " s; the write may or may not have happened");
+            // abandon the write: the committer skips it unless it is already in a transaction
+            if (done.completeExceptionally(unavailable("abandoned"))) {
+                throw unavailable("the database did not commit within " + WRITE_TIMEOUT.toSeconds() + " s; the write was abandoned; read before retrying");
+            }
+            try {
+                return done.getNow(null);
+            } catch (java.util.concurrent.CompletionException ce) {
+                if (ce.getCause() instanceof RuntimeException r) throw r;
+                throw ce;
+            }
         } catch (ExecutionException e) {
             if (e.getCause() instanceof RuntimeException r) throw r;
             throw new IllegalStateException(e.getCause());
@@ -113,7 +122,9 @@ final class GroupCommitter implements AutoCloseable {
         jdbi.useTransaction(h -> {
             answers.clear();
             h.createQuery("SELECT value FROM revision WHERE id = 1 FOR UPDATE").mapTo(Long.class).one();
-            for (Pending<?> p : batch) answers.add(run(h, p));
+            for (Pending<?> p : batch) {
+                if (!p.done().isDone()) answers.add(run(h, p)); // a writer that gave up is not written for
+            }
         });
         answers.forEach(Runnable::run);
     }

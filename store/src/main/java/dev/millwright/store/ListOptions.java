@@ -33,6 +33,10 @@ public record ListOptions(String kind, Set<String> tenants, LabelSelector select
         this(kind, tenants, selector, null, limit, continueToken);
     }
 
+    public ListOptions withLimit(int limit) {
+        return new ListOptions(kind, tenants, selector, fields, limit, continueToken);
+    }
+
     public static ListOptions all(String kind) {
         return new ListOptions(kind, null, LabelSelector.EVERYTHING, null, MAX_LIMIT, null);
     }

@@ -29,13 +29,19 @@ public final class PrincipalDirectory {
     public Optional<Principal> resolve(TokenRecord token) {
         if (token.subjectKind().equals(TenancyKinds.SERVICE_ACCOUNT)) {
             return store.get(new ResourceKey(TenancyKinds.SERVICE_ACCOUNT, token.tenant(), token.subject()))
+                    .filter(sa -> sameIncarnation(token, sa))
                     .filter(sa -> !sa.spec().path("disabled").asBoolean(false))
                     .flatMap(sa -> Role.fromWire(sa.spec().path("role").asText()))
                     .map(role -> Principal.serviceAccount(token.tenant(), token.subject(), role));
         }
         return store.get(ResourceKey.platform(TenancyKinds.USER, token.subject()))
+                .filter(u -> sameIncarnation(token, u))
                 .filter(u -> !u.spec().path("disabled").asBoolean(false))
                 .map(u -> Principal.user(u.name(), u.spec().path("platformAdmin").asBoolean(false), memberships(u.name())));
+    }
+
+    private static boolean sameIncarnation(TokenRecord token, Resource subject) {
+        return token.subjectUid() == null || token.subjectUid().equals(subject.metadata().uid());
     }
 
     /** The strongest role the user holds in each tenant, through the tenant's members or a project's. */

@@ -136,40 +136,63 @@ public final class ResourceStore implements AutoCloseable {
         if (options.tenants() != null && options.tenants().isEmpty()) {
             return new ResourcePage(List.of(), revision(), null);
         }
+        return jdbi.inTransaction(TransactionIsolationLevel.REPEATABLE_READ, h -> page(h, options, after, after == null ? revision(h) : after.revision()));
+    }
+
+    /**
+     * Every object matching {@code options} (its limit and token are ignored), read in one snapshot with its
+     * revision: what a watch starts from, so that no change is both listed and replayed, and none is missed.
+     */
+    public ResourcePage listAll(ListOptions options) {
+        if (options.tenants() != null && options.tenants().isEmpty()) {
+            return new ResourcePage(List.of(), revision(), null);
+        }
         return jdbi.inTransaction(TransactionIsolationLevel.REPEATABLE_READ, h -> {
-            long revision = after == null ? revision(h) : after.revision();
-            StringBuilder sql = new StringBuilder("SELECT " + COLUMNS + " FROM resources WHERE kind = :kind");
-            if (options.tenants() != null) sql.append(" AND tenant = ANY(:tenants)");
-            if (after != null) sql.append(" AND (tenant, name) > (:afterTenant, :afterName)");
-            List<Object[]> binds = new ArrayList<>();
-            LabelSelectorSql.append(options.selector(), sql, binds);
-            int f = 0;
-            for (FieldSelector.Requirement r : options.fields().requirements()) {
-                String path = "fp" + f;
-                String value = "fv" + f++;
-                String column = r.root().equals("spec") ? "spec" : "status";
-                sql.append(r.negated() ? " AND coalesce(" : " AND ").append(column).append(" #>> CAST(:").append(path).append(" AS text[])")
-                        .append(r.negated() ? " <> :" + value + ", true)" : " = :" + value);
-                binds.add(new Object[] {path, "{" + String.join(",", r.path()) + "}"});
-                binds.add(new Object[] {value, r.value()});
+            long revision = revision(h);
+            List<Resource> all = new ArrayList<>();
+            Cursor after = null;
+            while (true) {
+                ResourcePage p = page(h, options.withLimit(ListOptions.MAX_LIMIT), after, revision);
+                all.addAll(p.items());
+                if (p.continueToken() == null) return new ResourcePage(all, revision, null);
+                Resource last = p.items().get(p.items().size() - 1);
+                after = new Cursor(last.tenant(), last.name(), revision);
             }
-            sql.append(" ORDER BY tenant, name LIMIT :limit");
-            Query q = h.createQuery(sql.toString()).bind("kind", options.kind()).bind("limit", options.limit() + 1);
-            if (options.tenants() != null) q.bindArray("tenants", String.class, options.tenants());
-            if (after != null) q.bind("afterTenant", after.tenant()).bind("afterName", after.name());
-            for (Object[] b : binds) {
-                if (b[1] instanceof String[] values) q.bindArray((String) b[0], String.class, (Object[]) values);
-                else q.bind((String) b[0], (String) b[1]);
-            }
-            List<Resource> items = new ArrayList<>(q.map((rs, ctx) -> read(rs)).list());
-            String next = null;
-            if (items.size() > options.limit()) {
-                items.remove(items.size() - 1);
-                Resource last = items.get(items.size() - 1);
-                next = new Cursor(last.tenant(), last.name(), revision).encode();
-            }
-            return new ResourcePage(items, revision, next);
         });
+    }
+
+    private ResourcePage page(Handle h, ListOptions options, Cursor after, long revision) {
+        StringBuilder sql = new StringBuilder("SELECT " + COLUMNS + " FROM resources WHERE kind = :kind");
+        if (options.tenants() != null) sql.append(" AND tenant = ANY(:tenants)");
+        if (after != null) sql.append(" AND (tenant, name) > (:afterTenant, :afterName)");
+        List<Object[]> binds = new ArrayList<>();
+        LabelSelectorSql.append(options.selector(), sql, binds);
+        int f = 0;
+        for (FieldSelector.Requirement r : options.fields().requirements()) {
+            String path = "fp" + f;
+            String value = "fv" + f++;
+            String column = r.root().equals("spec") ? "spec" : "status";
+            sql.append(r.negated() ? " AND coalesce(" : " AND ").append(column).append(" #>> CAST(:").append(path).append(" AS text[])")
+                    .append(r.negated() ? " <> :" + value + ", true)" : " = :" + value);
+            binds.add(new Object[] {path, "{" + String.join(",", r.path()) + "}"});
+            binds.add(new Object[] {value, r.value()});
+        }
+        sql.append(" ORDER BY tenant, name LIMIT :limit");
+        Query q = h.createQuery(sql.toString()).bind("kind", options.kind()).bind("limit", options.limit() + 1);
+        if (options.tenants() != null) q.bindArray("tenants", String.class, options.tenants());
+        if (after != null) q.bind("afterTenant", after.tenant()).bind("afterName", after.name());
+        for (Object[] b : binds) {
+            if (b[1] instanceof String[] values) q.bindArray((String) b[0], String.class, (Object[]) values);
+            else q.bind((String) b[0], (String) b[1]);
+        }
+        List<Resource> items = new ArrayList<>(q.map((rs, ctx) -> read(rs)).list());
+        String next = null;
+        if (items.size() > options.limit()) {
+            items.remove(items.size() - 1);
+            Resource last = items.get(items.size() - 1);
+            next = new Cursor(last.tenant(), last.name(), revision).encode();
+        }
+        return new ResourcePage(items, revision, next);
     }
 
     /**
@@ -239,7 +262,6 @@ public final class ResourceStore implements AutoCloseable {
         Instant now = now();
         return committer.write(h -> {
             checkFence(h, ctx);
-            // FOR UPDATE: waits for creates in this tenant that hold its row FOR SHARE, so the check below sees them
             Resource current = h.createQuery("SELECT " + COLUMNS + " FROM resources WHERE kind = :kind AND tenant = :tenant AND name = :name FOR UPDATE")
                     .bind("kind", key.kind()).bind("tenant", key.tenant()).bind("name", key.name())
                     .map((rs, c) -> read(rs)).findOne()
@@ -322,7 +344,7 @@ public final class ResourceStore implements AutoCloseable {
     }
 
     private static void requireTenant(Handle h, String tenant) {
-        // FOR SHARE: a concurrent delete of the tenant waits for this insert, then sees it and refuses
+        // every write holds the revision lock, so no delete of the tenant can commit between this check and the insert
         boolean exists = h.createQuery("SELECT 1 FROM resources WHERE kind = 'Tenant' AND tenant = '' AND name = :t FOR SHARE")
                 .bind("t", tenant).mapTo(Integer.class).findOne().isPresent();
         if (!exists) throw new NotFoundException("Tenant " + tenant + " not found");

@@ -40,7 +40,8 @@ public final class Tokens {
      *
      * @param ttl null for a token that does not expire
      */
-    public Issued issue(String subjectKind, String tenant, String subject, String description, Duration ttl, String createdBy) {
+    public Issued issue(String subjectKind, String tenant, String subject, String subjectUid, String description, Duration ttl,
+                        String createdBy) {
         byte[] idBytes = new byte[8];
         byte[] secret = new byte[32];
         RANDOM.nextBytes(idBytes);
@@ -49,14 +50,18 @@ public final class Tokens {
         String secretText = Base64.getUrlEncoder().withoutPadding().encodeToString(secret);
         Instant now = clock.instant().truncatedTo(ChronoUnit.MICROS);
         Instant expires = ttl == null ? null : now.plus(ttl);
-        jdbi.useHandle(h -> h.createUpdate("""
-                        INSERT INTO tokens (id, subject_kind, tenant, subject, secret_hash, description, created_at, created_by, expires_at)
-                        VALUES (:id, :kind, :tenant, :subject, :hash, :description, :now, :by, :expires)""")
-                .bind("id", id).bind("kind", subjectKind).bind("tenant", tenant).bind("subject", subject)
-                .bind("hash", hash(secretText)).bind("description", description == null ? "" : description)
-                .bind("now", Sql.utc(now)).bind("by", createdBy).bind("expires", Sql.utc(expires)).execute());
+        // the token and its audit record commit together: no credential exists unaudited
+        jdbi.useTransaction(h -> {
+            h.createUpdate("""
+                            INSERT INTO tokens (id, subject_kind, tenant, subject, subject_uid, secret_hash, description, created_at, created_by, expires_at)
+                            VALUES (:id, :kind, :tenant, :subject, CAST(:uid AS uuid), :hash, :description, :now, :by, :expires)""")
+                    .bind("id", id).bind("kind", subjectKind).bind("tenant", tenant).bind("subject", subject).bind("uid", subjectUid)
+                    .bind("hash", hash(secretText)).bind("description", description == null ? "" : description)
+                    .bind("now", Sql.utc(now)).bind("by", createdBy).bind("expires", Sql.utc(expires)).execute();
+            AuditLog.append(h, new AuditEntry(now, createdBy, "create", "Token", auditTenant(subjectKind, tenant), id, 201, "", ""));
+        });
         return new Issued(PREFIX + id + "_" + secretText,
-                new TokenRecord(id, subjectKind, tenant, subject, description == null ? "" : description, now, createdBy, expires, null));
+                new TokenRecord(id, subjectKind, tenant, subject, subjectUid, description == null ? "" : description, now, createdBy, expires, null));
     }
 
     /** The token's record when {@code bearer} is a known, unrevoked, unexpired token; empty otherwise. */
@@ -67,17 +72,35 @@ public final class Tokens {
         String id = bearer.substring(PREFIX.length(), sep);
         String secret = bearer.substring(sep + 1);
         if (id.length() != 16 || secret.isEmpty() || secret.length() > 64) return Optional.empty();
-        return jdbi.withHandle(h -> h.createQuery("SELECT *, secret_hash FROM tokens WHERE id = :id").bind("id", id)
+        return jdbi.withHandle(h -> h.createQuery("SELECT * FROM tokens WHERE id = :id").bind("id", id)
                 .map((rs, ctx) -> MessageDigest.isEqual(rs.getBytes("secret_hash"), hash(secret)) ? record(rs) : null)
                 .findOne())
                 .filter(r -> r != null && r.isUsable(clock.instant()));
     }
 
-    /** Revokes a token; returns false when no such token exists. Revoking twice is harmless. */
-    public Optional<TokenRecord> revoke(String id) {
+    /** Revokes a token, audited as {@code actor} in the same transaction; empty when no such token exists. Revoking twice is harmless. */
+    public Optional<TokenRecord> revoke(String id, String actor) {
         Instant now = clock.instant().truncatedTo(ChronoUnit.MICROS);
-        return jdbi.withHandle(h -> h.createQuery("UPDATE tokens SET revoked_at = coalesce(revoked_at, :now) WHERE id = :id RETURNING *")
-                .bind("id", id).bind("now", Sql.utc(now)).map((rs, ctx) -> record(rs)).findOne());
+        return jdbi.inTransaction(h -> {
+            Optional<TokenRecord> r = h.createQuery("UPDATE tokens SET revoked_at = coalesce(revoked_at, :now) WHERE id = :id RETURNING *")
+                    .bind("id", id).bind("now", Sql.utc(now)).map((rs, ctx) -> record(rs)).findOne();
+            r.ifPresent(t -> AuditLog.append(h, new AuditEntry(now, actor, "delete", "Token", auditTenant(t.subjectKind(), t.tenant()), id, 200, "", "")));
+            return r;
+        });
+    }
+
+    /** Tokens a non-admin may manage: its own (a user's), and those of service accounts in the tenants it administers. */
+    public List<TokenRecord> listFor(String user, java.util.Collection<String> adminTenants) {
+        return jdbi.withHandle(h -> h.createQuery("""
+                        SELECT * FROM tokens
+                        WHERE (subject_kind = 'User' AND subject = :user) OR (subject_kind = 'ServiceAccount' AND tenant = ANY(:tenants))
+                        ORDER BY created_at DESC, id LIMIT 1000""")
+                .bind("user", user == null ? "" : user).bindArray("tenants", String.class, adminTenants)
+                .map((rs, ctx) -> record(rs)).list());
+    }
+
+    private static String auditTenant(String subjectKind, String tenant) {
+        return subjectKind.equals("ServiceAccount") ? tenant : "";
     }
 
     public Optional<TokenRecord> find(String id) {
@@ -103,7 +126,7 @@ public final class Tokens {
 
     private static TokenRecord record(java.sql.ResultSet rs) throws java.sql.SQLException {
         return new TokenRecord(rs.getString("id"), rs.getString("subject_kind"), rs.getString("tenant"),
-                rs.getString("subject"), rs.getString("description"), Sql.instant(rs, "created_at"),
+                rs.getString("subject"), rs.getString("subject_uid"), rs.getString("description"), Sql.instant(rs, "created_at"),
                 rs.getString("created_by"), Sql.instant(rs, "expires_at"), Sql.instant(rs, "revoked_at"));
     }
 

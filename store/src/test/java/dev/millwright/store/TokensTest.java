@@ -41,7 +41,7 @@ class TokensTest {
     }
 
     private Tokens.Issued issueForAlice(Duration ttl) {
-        return tokens.issue("User", "", "alice", "laptop", ttl, "user:admin");
+        return tokens.issue("User", "", "alice", null, "laptop", ttl, "user:admin");
     }
 
     private static String secretOf(String token) {
@@ -64,7 +64,7 @@ class TokensTest {
 
     @Test
     void aServiceAccountTokenCarriesItsTenant() {
-        Tokens.Issued issued = tokens.issue("ServiceAccount", "acme", "ci", null, null, "user:alice");
+        Tokens.Issued issued = tokens.issue("ServiceAccount", "acme", "ci", null, null, null, "user:alice");
         TokenRecord record = tokens.authenticate(issued.token()).orElseThrow();
         assertThat(record.tenant()).isEqualTo("acme");
         assertThat(record.description()).isEmpty();
@@ -98,19 +98,32 @@ class TokensTest {
     }
 
     @Test
+    void issuingAndRevokingATokenAreAuditedWithThem() {
+        AuditLog audit = new AuditLog(db);
+        long before = audit.size();
+        Tokens.Issued issued = issueForAlice(null);
+        tokens.revoke(issued.record().id(), "user:admin");
+        assertThat(audit.size()).isEqualTo(before + 2);
+        var records = audit.query(new AuditQuery(null, null, "Token", null, null, 2, 0));
+        assertThat(records).extracting(r -> r.entry().verb()).containsExactly("delete", "create");
+        assertThat(records).allSatisfy(r -> assertThat(r.entry().name()).isEqualTo(issued.record().id()));
+        assertThat(audit.verify().intact()).isTrue();
+    }
+
+    @Test
     void aRevokedTokenFails() {
         Tokens.Issued issued = issueForAlice(null);
         Tokens.Issued kept = issueForAlice(null);
         clock.advance(Duration.ofMinutes(1));
-        Optional<TokenRecord> revoked = tokens.revoke(issued.record().id());
+        Optional<TokenRecord> revoked = tokens.revoke(issued.record().id(), "user:admin");
         assertThat(revoked).isPresent();
         assertThat(revoked.get().revokedAt()).isEqualTo(clock.instant());
 
         assertThat(tokens.authenticate(issued.token())).isEmpty();
         assertThat(tokens.authenticate(kept.token())).isPresent();
         clock.advance(Duration.ofMinutes(1));
-        assertThat(tokens.revoke(issued.record().id()).orElseThrow().revokedAt()).isEqualTo(revoked.get().revokedAt());
-        assertThat(tokens.revoke("0000000000000000")).isEmpty();
+        assertThat(tokens.revoke(issued.record().id(), "user:admin").orElseThrow().revokedAt()).isEqualTo(revoked.get().revokedAt());
+        assertThat(tokens.revoke("0000000000000000", "user:admin")).isEmpty();
     }
 
     @Test
