@@ -32,6 +32,15 @@ final class UpCommand implements Callable<Integer> {
     @Option(names = "--no-demo", description = "start empty, without the demo factory")
     boolean noDemo;
 
+    @Option(names = "--twin-speed", description = "simulated seconds per real second of the digital twin (default ${DEFAULT-VALUE}; 0 stops its clock)", defaultValue = "60")
+    double twinSpeed;
+
+    @Option(names = "--twin-seed", description = "seed of the twin's faults and telemetry: the same seed gives the same history (default ${DEFAULT-VALUE})", defaultValue = "42")
+    long twinSeed;
+
+    @Option(names = "--twin-faults", description = "inject random faults at realistic rates (default ${DEFAULT-VALUE})", defaultValue = "true", negatable = true, fallbackValue = "true")
+    boolean twinFaults;
+
     @Option(names = "--lease-seconds", description = "controller lease duration; failover takes about this long (default ${DEFAULT-VALUE})", defaultValue = "15")
     int leaseSeconds;
 
@@ -47,7 +56,8 @@ final class UpCommand implements Callable<Integer> {
         try {
             config = ServerConfig.defaults(data.toAbsolutePath()).withPort(port).withHost(host)
                     .withDatabase(dbUrl, dbUser, password).withDemo(!noDemo)
-                    .withLeaseDuration(java.time.Duration.ofSeconds(leaseSeconds));
+                    .withLeaseDuration(java.time.Duration.ofSeconds(leaseSeconds))
+                    .withTwin(new ServerConfig.TwinSettings(twinSeed, twinSpeed, twinFaults));
         } catch (IllegalArgumentException e) {
             throw new CliException(ExitCodes.USAGE, "error: " + e.getMessage());
         }

@@ -20,7 +20,7 @@ import java.util.concurrent.TimeUnit;
  *   /api/v1/{plural}/{name}[/status]              platform-scoped objects
  *   /api/v1/tenants/{tenant}/{plural}             tenant-scoped kinds in one tenant
  *   /api/v1/tenants/{tenant}/{plural}/{name}[/status]
- *   /api/v1/tokens, /audit, /audit/verify, /events, /whoami, /kinds, /openapi.json
+ *   /api/v1/tokens, /audit, /audit/verify, /events, /fleet, /whoami, /kinds, /openapi.json
  *   /healthz, /readyz, /metrics
  * </pre>
  */
@@ -32,6 +32,7 @@ public final class ApiRoutes {
     private final Gate gate;
     private final ResourceHandlers resources;
     private final AdminHandlers admin;
+    private final FleetHandlers fleet;
     private final PrometheusMeterRegistry metrics;
     private final byte[] openApi;
 
@@ -40,6 +41,7 @@ public final class ApiRoutes {
         this.gate = new Gate(api);
         this.resources = new ResourceHandlers(api, gate);
         this.admin = new AdminHandlers(api, gate);
+        this.fleet = new FleetHandlers(api, gate);
         this.metrics = metrics;
         this.openApi = Json.bytes(OpenApiDocument.build(api.kinds(), version));
     }
@@ -62,6 +64,7 @@ public final class ApiRoutes {
 
         r.get("/api/v1/whoami", admin::whoami);
         r.get("/api/v1/kinds", admin::kinds);
+        r.get("/api/v1/fleet", fleet::summary);
         r.post("/api/v1/tokens", admin::issueToken);
         r.get("/api/v1/tokens", admin::listTokens);
         r.delete("/api/v1/tokens/{id}", admin::revokeToken);

@@ -6,7 +6,14 @@ import dev.millwright.auth.Authenticator;
 import dev.millwright.control.Controller;
 import dev.millwright.control.ControllerManager;
 import dev.millwright.control.tenancy.ProjectController;
+import dev.millwright.control.fleet.ClusterController;
+import dev.millwright.control.fleet.MachineController;
+import dev.millwright.control.fleet.SiteController;
 import dev.millwright.control.tenancy.TenantController;
+import dev.millwright.infra.Health;
+import dev.millwright.infra.twin.FaultRates;
+import dev.millwright.infra.twin.Twin;
+import dev.millwright.infra.twin.TwinDriver;
 import dev.millwright.kinds.Kinds;
 import dev.millwright.store.AuditLog;
 import dev.millwright.store.Database;
@@ -60,6 +67,8 @@ public final class MillwrightServer implements AutoCloseable {
     private ResourceStore store;
     private ChangeFeed feed;
     private ControllerManager controllers;
+    private Twin twin;
+    private TwinDriver twinDriver;
     private ScheduledExecutorService housekeeping;
     private Javalin http;
     private Path adminTokenFile;
@@ -107,8 +116,15 @@ public final class MillwrightServer implements AutoCloseable {
         Authenticator authenticator = new Authenticator(tokens, new PrincipalDirectory(db, store));
         adminTokenFile = Bootstrap.ensureAdmin(store, tokens, config.dataDir());
 
+        // the digital twin is the infrastructure until real adapters are configured; the demo's factory is in production
+        ServerConfig.TwinSettings ts = config.twin();
+        twin = Twin.builder().seed(ts.seed()).faults(ts.faults() ? FaultRates.REALISTIC : FaultRates.NONE)
+                .enrolledAs(config.demo() ? Health.NodeState.READY : Health.NodeState.NONE).build();
+        if (ts.speed() > 0) twinDriver = TwinDriver.start(twin, ts.speed());
+
         String identity = identity();
-        List<Controller> list = List.of(new TenantController(), new ProjectController());
+        List<Controller> list = List.of(new TenantController(), new ProjectController(), new MachineController(twin),
+                new SiteController(), new ClusterController());
         controllers = new ControllerManager(store, feed, events, new Leases(db), config.clock(), identity,
                 config.leaseDuration(), config.resync(), list);
         controllers.start();
@@ -155,6 +171,13 @@ public final class MillwrightServer implements AutoCloseable {
         });
         http.start(config.host(), config.port());
         writeClientConfig();
+        if (config.demo()) {
+            try {
+                DemoFactory.load(url(), Files.readString(adminTokenFile).trim());
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot read the admin token to load the demo", e);
+            }
+        }
         log.info("Millwright {} serving {} as {}", VERSION, url(), identity);
     }
 
@@ -236,6 +259,11 @@ public final class MillwrightServer implements AutoCloseable {
         return controllers != null && controllers.isLeader();
     }
 
+    /** The digital twin behind the infrastructure port. */
+    public Twin twin() {
+        return twin;
+    }
+
     public Database database() {
         return db;
     }
@@ -246,6 +274,7 @@ public final class MillwrightServer implements AutoCloseable {
         if (http != null) http.stop();
         if (identityWatcher != null) identityWatcher.interrupt();
         if (housekeeping != null) housekeeping.shutdownNow();
+        if (twinDriver != null) twinDriver.close();
         if (controllers != null) controllers.close();
         if (feed != null) feed.close();
         if (store != null) store.close();

@@ -17,10 +17,31 @@ import java.util.Objects;
  * @param resync how often controllers reconcile every object without a change
  * @param feedCapacity changes kept in memory for watchers
  * @param feedRetention changes kept in the database for watches that resume
+ * @param twin how the digital twin, the default infrastructure, runs
  */
 public record ServerConfig(int port, String host, Path dataDir, String dbUrl, String dbUser, String dbPassword,
                            boolean demo, Duration leaseDuration, Duration resync, int feedCapacity, long feedRetention,
-                           Clock clock) {
+                           Clock clock, TwinSettings twin) {
+    /**
+     * @param speed simulated seconds per real second; 0 leaves the twin still until something advances it
+     * @param faults whether the twin injects random faults at realistic rates
+     */
+    public record TwinSettings(long seed, double speed, boolean faults) {
+        public TwinSettings {
+            if (speed < 0 || Double.isNaN(speed)) throw new IllegalArgumentException("twin speed must not be negative");
+        }
+
+        /** A still twin without faults, advanced by hand: for tests. */
+        public static final TwinSettings MANUAL = new TwinSettings(1, 0, false);
+    }
+
+    /** Without twin settings: a still twin advanced by hand. */
+    public ServerConfig(int port, String host, Path dataDir, String dbUrl, String dbUser, String dbPassword, boolean demo,
+                        Duration leaseDuration, Duration resync, int feedCapacity, long feedRetention, Clock clock) {
+        this(port, host, dataDir, dbUrl, dbUser, dbPassword, demo, leaseDuration, resync, feedCapacity, feedRetention, clock,
+                TwinSettings.MANUAL);
+    }
+
     public static final int DEFAULT_PORT = 8080;
 
     public ServerConfig {
@@ -35,31 +56,36 @@ public record ServerConfig(int port, String host, Path dataDir, String dbUrl, St
         }
         if (feedCapacity < 16) throw new IllegalArgumentException("feedCapacity must be at least 16");
         if (feedRetention < feedCapacity) throw new IllegalArgumentException("feedRetention must be at least feedCapacity");
+        Objects.requireNonNull(twin, "twin");
     }
 
     /** The defaults of {@code millwright up}. */
     public static ServerConfig defaults(Path dataDir) {
         return new ServerConfig(DEFAULT_PORT, "127.0.0.1", dataDir, null, null, null, true,
-                Duration.ofSeconds(15), Duration.ofMinutes(5), 65_536, 1_000_000, Clock.systemUTC());
+                Duration.ofSeconds(15), Duration.ofMinutes(5), 65_536, 1_000_000, Clock.systemUTC(), new TwinSettings(42, 60, true));
     }
 
     public ServerConfig withPort(int port) {
-        return new ServerConfig(port, host, dataDir, dbUrl, dbUser, dbPassword, demo, leaseDuration, resync, feedCapacity, feedRetention, clock);
+        return new ServerConfig(port, host, dataDir, dbUrl, dbUser, dbPassword, demo, leaseDuration, resync, feedCapacity, feedRetention, clock, twin);
     }
 
     public ServerConfig withHost(String host) {
-        return new ServerConfig(port, host, dataDir, dbUrl, dbUser, dbPassword, demo, leaseDuration, resync, feedCapacity, feedRetention, clock);
+        return new ServerConfig(port, host, dataDir, dbUrl, dbUser, dbPassword, demo, leaseDuration, resync, feedCapacity, feedRetention, clock, twin);
     }
 
     public ServerConfig withDatabase(String url, String user, String password) {
-        return new ServerConfig(port, host, dataDir, url, user, password, demo, leaseDuration, resync, feedCapacity, feedRetention, clock);
+        return new ServerConfig(port, host, dataDir, url, user, password, demo, leaseDuration, resync, feedCapacity, feedRetention, clock, twin);
     }
 
     public ServerConfig withDemo(boolean demo) {
-        return new ServerConfig(port, host, dataDir, dbUrl, dbUser, dbPassword, demo, leaseDuration, resync, feedCapacity, feedRetention, clock);
+        return new ServerConfig(port, host, dataDir, dbUrl, dbUser, dbPassword, demo, leaseDuration, resync, feedCapacity, feedRetention, clock, twin);
+    }
+
+    public ServerConfig withTwin(TwinSettings twin) {
+        return new ServerConfig(port, host, dataDir, dbUrl, dbUser, dbPassword, demo, leaseDuration, resync, feedCapacity, feedRetention, clock, twin);
     }
 
     public ServerConfig withLeaseDuration(Duration leaseDuration) {
-        return new ServerConfig(port, host, dataDir, dbUrl, dbUser, dbPassword, demo, leaseDuration, resync, feedCapacity, feedRetention, clock);
+        return new ServerConfig(port, host, dataDir, dbUrl, dbUser, dbPassword, demo, leaseDuration, resync, feedCapacity, feedRetention, clock, twin);
     }
 }

@@ -73,6 +73,8 @@ public final class Twin implements Infrastructure {
     private final List<TwinMachine> byIndex = new ArrayList<>();
     private final Map<String, Operation> operations = new HashMap<>();
     private final Map<String, TwinMachine> workloadHost = new HashMap<>();
+    /** Workloads that ended (succeeded, failed, stopped), kept so that {@link #workload} can say how. */
+    private final Map<String, TwinWorkload> ended = new HashMap<>();
     private final History history = new History();
     private long sequence;
     private long operationIds;
@@ -436,7 +438,7 @@ public final class Twin implements Infrastructure {
     public WorkloadObservation workload(String workload) {
         synchronized (lock) {
             TwinMachine m = workloadHost.get(workload);
-            TwinWorkload w = m == null ? null : m.workloads.get(workload);
+            TwinWorkload w = m == null ? null : m.workloads.getOrDefault(workload, ended.get(workload));
             if (w == null) return new WorkloadObservation(workload, WorkloadObservation.State.UNKNOWN, 0, 0, 0, "not placed");
             double progress = w.work == 0 ? 0 : Math.min(1, w.done / w.work);
             double errorRate = m.slow ? 0.02 : 0.001;
@@ -516,6 +518,7 @@ public final class Twin implements Infrastructure {
         w.message = why;
         for (int g : w.gpus) m.allocated[g] -= w.share;
         m.workloads.remove(w.id);
+        ended.put(w.id, w);
         history.record(clock.nanos(), m.name, "workload " + w.id + " " + state + ": " + why);
     }
 
@@ -552,10 +555,19 @@ public final class Twin implements Infrastructure {
                 m.memoryUsed[g] = (float) (m.gpuMemoryGiB[g] * share * 0.9);
             }
             if (!m.workloads.isEmpty()) {
-                for (TwinWorkload w : new ArrayList<>(m.workloads.values())) {
+                // no copy of the workloads per machine and tick (it was most of a fleet-day's run time):
+                // the few that complete are collected and finished after the loop, in the same order
+                List<TwinWorkload> completed = null;
+                for (TwinWorkload w : m.workloads.values()) {
                     if (w.state != WorkloadObservation.State.RUNNING || w.work == 0) continue;
                     w.done += seconds * w.gpus.length * (w.share / 1000.0) * m.speed();
-                    if (w.done >= w.work) finish(m, w, WorkloadObservation.State.SUCCEEDED, "completed");
+                    if (w.done >= w.work) {
+                        if (completed == null) completed = new ArrayList<>(1);
+                        completed.add(w);
+                    }
+                }
+                if (completed != null) {
+                    for (TwinWorkload w : completed) finish(m, w, WorkloadObservation.State.SUCCEEDED, "completed");
                 }
             }
         }

@@ -1,0 +1,97 @@
+package dev.millwright.control.fleet;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.millwright.control.Controller;
+import dev.millwright.control.ControllerContext;
+import dev.millwright.control.Result;
+import dev.millwright.fleet.FleetKinds;
+import dev.millwright.resource.FieldSelector;
+import dev.millwright.resource.Json;
+import dev.millwright.resource.Resource;
+import dev.millwright.resource.ResourceKey;
+import dev.millwright.store.ListOptions;
+import dev.millwright.watch.Change;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
+
+/**
+ * Reports each cluster's nodes (the machines of its node pools), how many are ready, its GPUs, and a phase:
+ * Ready when every node is, Degraded when some are not, Empty without nodes. Also writes each pool's status.
+ */
+public final class ClusterController implements Controller {
+    /** Machine health changes without a write to the cluster; it is looked at again this often. */
+    static final Duration POLL = Duration.ofSeconds(15);
+
+    @Override
+    public String name() {
+        return "clusters";
+    }
+
+    @Override
+    public String kind() {
+        return FleetKinds.CLUSTER;
+    }
+
+    @Override
+    public Map<String, Function<Change, List<ResourceKey>>> watches() {
+        return Map.of(FleetKinds.NODE_POOL, c -> {
+            String cluster = c.object().path("spec").path("cluster").asText("");
+            return cluster.isEmpty() ? List.of() : List.of(ResourceKey.platform(FleetKinds.CLUSTER, cluster));
+        });
+    }
+
+    @Override
+    public Result reconcile(ResourceKey key, ControllerContext ctx) {
+        Optional<Resource> found = ctx.get(key);
+        if (found.isEmpty()) return Result.done();
+        Resource cluster = found.get();
+        List<Resource> pools = ctx.store().listAll(new ListOptions(FleetKinds.NODE_POOL, null, null,
+                FieldSelector.parse("spec.cluster=" + cluster.name()), ListOptions.MAX_LIMIT, null)).items();
+        GpuSummary gpus = new GpuSummary();
+        int nodes = 0;
+        int ready = 0;
+        for (Resource pool : pools) {
+            int poolReady = 0;
+            JsonNode machines = pool.spec().path("machines");
+            for (JsonNode name : machines) {
+                Optional<Resource> m = ctx.get(ResourceKey.platform(FleetKinds.MACHINE, name.asText()));
+                if (m.isEmpty()) continue;
+                gpus.addMachine(m.get().status());
+                if ("Ready".equals(m.get().status().path("phase").asText())
+                        && "Healthy".equals(m.get().status().path("health").asText())) {
+                    poolReady++;
+                }
+            }
+            nodes += machines.size();
+            ready += poolReady;
+            int r = poolReady;
+            int total = machines.size();
+            long poolGeneration = pool.metadata().generation();
+            ctx.updateStatus(pool.key(), s -> s.put("observedGeneration", poolGeneration).put("readyMachines", r)
+                    .put("machines", total));
+        }
+        int nodeCount = nodes;
+        int readyCount = ready;
+        String phase = nodes == 0 ? "Empty" : ready == nodes ? "Ready" : "Degraded";
+        long generation = cluster.metadata().generation();
+        ctx.updateStatus(key, s -> {
+            s.put("observedGeneration", generation);
+            s.put("phase", phase);
+            s.put("nodes", nodeCount);
+            s.put("readyNodes", readyCount);
+            s.put("gpus", gpus.toString());
+            s.put("gpuCount", gpus.total());
+            s.set("gpusByModel", Json.MAPPER.valueToTree(gpus.byModel()));
+            return s;
+        });
+        String before = cluster.status().path("phase").asText("");
+        if (!before.isEmpty() && !before.equals(phase)) {
+            ctx.event(key, phase.equals("Degraded") ? "Warning" : "Normal", "Cluster" + phase,
+                    readyCount + " of " + nodeCount + " nodes ready");
+        }
+        return Result.requeueAfter(POLL);
+    }
+}

@@ -1,0 +1,41 @@
+package dev.millwright.control.fleet;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
+
+/** "8x H100 80GB" or "192x H100 80GB, 64x H200 141GB": the GPU column of fleet tables. */
+final class GpuSummary {
+    private final Map<String, Integer> byModel = new TreeMap<>();
+
+    void add(String model, int count) {
+        if (count > 0) byModel.merge(shortName(model), count, Integer::sum);
+    }
+
+    /** Adds a machine's observed GPUs (status.gpusByModel). */
+    void addMachine(JsonNode status) {
+        status.path("gpusByModel").fields().forEachRemaining(e -> add(e.getKey(), e.getValue().asInt()));
+    }
+
+    int total() {
+        return byModel.values().stream().mapToInt(Integer::intValue).sum();
+    }
+
+    Map<String, Integer> byModel() {
+        return byModel;
+    }
+
+    @Override
+    public String toString() {
+        if (byModel.isEmpty()) return "none";
+        return byModel.entrySet().stream().map(e -> e.getValue() + "x " + e.getKey()).collect(Collectors.joining(", "));
+    }
+
+    /** "NVIDIA H100 80GB HBM3" -> "H100 80GB": what people call it. */
+    static String shortName(String model) {
+        String m = model.startsWith("NVIDIA ") ? model.substring(7) : model;
+        String[] words = m.split(" ");
+        return words.length >= 2 && words[1].matches("\\d+GB") ? words[0] + " " + words[1] : words[0];
+    }
+}
