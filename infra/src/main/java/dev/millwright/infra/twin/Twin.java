@@ -527,7 +527,8 @@ public final class Twin implements Infrastructure {
         double seconds = telemetryNanos / 1e9;
         for (TwinMachine m : byIndex) {
             if (!m.running()) {
-                if (m.utilization.length > 0 && m.powerWatts[0] != 0) {
+                // cleared once: GPUs at room temperature. Not keyed on GPU 0's power, which a failed GPU 0 has at 0 already
+                if (m.temperature.length > 0 && m.temperature[0] != 22) {
                     java.util.Arrays.fill(m.utilization, 0);
                     java.util.Arrays.fill(m.powerWatts, 0);
                     java.util.Arrays.fill(m.memoryUsed, 0);
