@@ -36,12 +36,15 @@ public final class ApiRoutes {
     private final PrometheusMeterRegistry metrics;
     private final byte[] openApi;
 
-    public ApiRoutes(ApiContext api, PrometheusMeterRegistry metrics, String version) {
+    private final TwinHandlers twin;
+
+    public ApiRoutes(ApiContext api, PrometheusMeterRegistry metrics, String version, dev.millwright.infra.twin.Twin twin) {
         this.api = api;
         this.gate = new Gate(api);
         this.resources = new ResourceHandlers(api, gate);
         this.admin = new AdminHandlers(api, gate);
         this.fleet = new FleetHandlers(api, gate);
+        this.twin = new TwinHandlers(api, gate, twin);
         this.metrics = metrics;
         this.openApi = Json.bytes(OpenApiDocument.build(api.kinds(), version));
     }
@@ -65,6 +68,9 @@ public final class ApiRoutes {
         r.get("/api/v1/whoami", admin::whoami);
         r.get("/api/v1/kinds", admin::kinds);
         r.get("/api/v1/fleet", fleet::summary);
+        r.get("/api/v1/twin", twin::describe);
+        r.post("/api/v1/twin/faults", twin::inject);
+        r.post("/api/v1/twin/advance", twin::advance);
         r.post("/api/v1/tokens", admin::issueToken);
         r.get("/api/v1/tokens", admin::listTokens);
         r.delete("/api/v1/tokens/{id}", admin::revokeToken);

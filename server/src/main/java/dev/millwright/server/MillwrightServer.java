@@ -118,7 +118,8 @@ public final class MillwrightServer implements AutoCloseable {
 
         // the digital twin is the infrastructure until real adapters are configured; the demo's factory is in production
         ServerConfig.TwinSettings ts = config.twin();
-        twin = Twin.builder().seed(ts.seed()).faults(ts.faults() ? FaultRates.REALISTIC : FaultRates.NONE)
+        twin = Twin.builder().seed(ts.seed()).epoch(config.clock().instant().truncatedTo(java.time.temporal.ChronoUnit.SECONDS))
+                .faults(ts.faults() ? FaultRates.REALISTIC : FaultRates.NONE)
                 .enrolledAs(config.demo() ? Health.NodeState.READY : Health.NodeState.NONE).build();
         if (ts.speed() > 0) twinDriver = TwinDriver.start(twin, ts.speed());
 
@@ -162,7 +163,7 @@ public final class MillwrightServer implements AutoCloseable {
 
         ApiContext api = new ApiContext(Kinds.registry(), store, feed, audit, events, tokens, authenticator,
                 config.clock(), controllers::isLeader, identity);
-        ApiRoutes routes = new ApiRoutes(api, metrics, VERSION);
+        ApiRoutes routes = new ApiRoutes(api, metrics, VERSION, twin);
         http = Javalin.create(cfg -> {
             routes.register(cfg);
             QueuedThreadPool pool = new QueuedThreadPool(MAX_THREADS, 8);
