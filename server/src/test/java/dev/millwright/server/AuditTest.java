@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -198,5 +199,44 @@ class AuditTest {
         assertError(server.call("GET", "/api/v1/audit/verify", tia, null), 403, "platform admins only");
         assertError(server.call("GET", "/api/v1/audit?tenant=acme", pat, null), 403, "only tenant admins");
         assertError(server.call("GET", "/api/v1/audit?tenant=acme", gus, null), 404, "Tenant acme not found");
+    }
+
+    @Test
+    void aTenantAdminSeesAnotherTenantsServiceAccountOnlyAsAnotherTenant() {
+        create(server, "/api/v1/tenants/globex/serviceaccounts", ApiFixtures.serviceAccount("prober", "tenant-admin"));
+        create(server, "/api/v1/tenants/acme/serviceaccounts", ApiFixtures.serviceAccount("ci", "viewer"));
+        String prober = ApiFixtures.serviceAccountToken(server, "globex", "prober");
+        String ci = ApiFixtures.serviceAccountToken(server, "acme", "ci");
+        assertError(server.call("GET", "/api/v1/tenants/acme/projects/secret", prober, null), 404, "Project acme/secret not found");
+        assertError(server.call("POST", "/api/v1/tenants/acme/projects", prober, ApiFixtures.project("planted", null)), 404, "Tenant acme not found");
+        assertError(server.call("POST", "/api/v1/tenants/acme/projects", ci, ApiFixtures.project("by-ci", null)), 403, "serviceaccount:acme/ci");
+
+        JsonNode asTia = expect(server.call("GET", "/api/v1/audit?tenant=acme&limit=5000", tia, null), 200).get("items");
+        assertThat(of(asTia, "Project", "secret")).extracting(r -> r.get("actor").asText() + " " + r.get("verb").asText() + " " + r.get("outcome").asInt())
+                .containsExactly("serviceaccount:(another tenant) get 404");
+        assertThat(of(asTia, "Project", "planted")).extracting(r -> r.get("actor").asText() + " " + r.get("verb").asText() + " " + r.get("outcome").asInt())
+                .containsExactly("serviceaccount:(another tenant) create 404");
+        assertThat(of(asTia, "Project", "by-ci")).extracting(r -> r.get("actor").asText())
+                .as("the tenant's own service account is named").containsExactly("serviceaccount:acme/ci");
+        for (String name : List.of("secret", "planted")) {
+            assertThat(Json.string(of(asTia, "Project", name).get(0))).doesNotContain("globex").doesNotContain("prober");
+        }
+
+        JsonNode asAdmin = audit("&tenant=acme");
+        assertThat(of(asAdmin, "Project", "secret")).extracting(r -> r.get("actor").asText()).containsExactly("serviceaccount:globex/prober");
+        assertThat(of(asAdmin, "Project", "planted")).extracting(r -> r.get("actor").asText()).containsExactly("serviceaccount:globex/prober");
+    }
+
+    @Test
+    @Disabled("bug: AdminHandlers.queryAudit masks foreign service accounts in the output only; the actor filter still "
+            + "matches the real identity, so a tenant admin can confirm a guessed serviceaccount:<tenant>/<name>")
+    void aTenantAdminCannotFindAnotherTenantsServiceAccountByFilteringOnItsIdentity() {
+        create(server, "/api/v1/tenants/globex/serviceaccounts", ApiFixtures.serviceAccount("scout", "viewer"));
+        String scout = ApiFixtures.serviceAccountToken(server, "globex", "scout");
+        assertError(server.call("GET", "/api/v1/tenants/acme/projects/scouted", scout, null), 404);
+
+        JsonNode guessed = expect(server.call("GET", "/api/v1/audit?tenant=acme&actor=serviceaccount:globex/scout", tia, null), 200).get("items");
+        JsonNode wrong = expect(server.call("GET", "/api/v1/audit?tenant=acme&actor=serviceaccount:globex/nobody", tia, null), 200).get("items");
+        assertThat(guessed.size()).as("a right guess of the identity answers like a wrong one").isEqualTo(wrong.size());
     }
 }

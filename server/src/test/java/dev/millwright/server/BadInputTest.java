@@ -13,6 +13,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.millwright.api.ApiRoutes;
 import dev.millwright.resource.Json;
 import java.net.http.HttpResponse;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
@@ -145,6 +146,21 @@ class BadInputTest {
                         422, "metadata.tenant", "platform-scoped"),
                 c("a tenant-scoped object without a tenant on the cross-tenant path", "POST", "/api/v1/projects", projectWith("{\"name\":\"v8\"}", "{}"),
                         422, "metadata.tenant", "required field is missing"),
+                // the NUL character, which PostgreSQL text cannot hold
+                c("a NUL in a spec string", "POST", PROJECTS, projectWith("{\"name\":\"nul1\"}", "{\"description\":\"a\\u0000b\"}"),
+                        400, "\"spec.description\":[\"contains the NUL character"),
+                c("a NUL in a label value", "POST", PROJECTS, projectWith("{\"name\":\"nul2\",\"labels\":{\"env\":\"pr\\u0000od\"}}", "{}"),
+                        400, "\"metadata.labels.env\":[\"contains the NUL character"),
+                c("a NUL in a field name", "POST", PROJECTS, projectWith("{\"name\":\"nul3\"}", "{\"desc\\u0000ription\":\"x\"}"),
+                        400, "\"spec.desc?ription\":[\"contains the NUL character"),
+                c("a NUL in a replace", "PUT", EXISTING, projectWith("{\"name\":\"existing\"}", "{\"description\":\"\\u0000\"}"),
+                        400, "\"spec.description\":[\"contains the NUL character"),
+                c("a NUL in a merge patch", Caller.ADMIN, "PATCH", EXISTING, MERGE_PATCH, "{\"spec\":{\"description\":\"\\u0000\"}}",
+                        400, "\"spec.description\":[\"contains the NUL character"),
+                c("a NUL in a token request", "POST", "/api/v1/tokens", "{\"user\":\"v\\u0000ic\"}", 400, "\"user\":[\"contains the NUL character"),
+                c("a delete with a NUL resourceVersion", "DELETE", EXISTING + "?resourceVersion=%00", null, 400, "resourceVersion", "non-negative integer"),
+                c("a NUL in a label selector", "GET", PROJECTS + "?labelSelector=env%3Dpr%00od", null, 400, "labelSelector"),
+                c("a NUL in a continue token", "GET", PROJECTS + "?continue=%00", null, 400, "continue"),
                 // replace, patch and delete
                 c("a rename by replace", "PUT", EXISTING, projectWith("{\"name\":\"renamed\"}", "{}"), 422, "metadata.name", "names cannot change"),
                 c("a replace that moves tenants", "PUT", EXISTING, projectWith("{\"name\":\"existing\",\"tenant\":\"globex\"}", "{}"),
@@ -236,6 +252,45 @@ class BadInputTest {
         assertThat(expect(server.admin("GET", EXISTING, null), 200)).isEqualTo(objectBefore);
         assertThat(expect(server.admin("GET", "/api/v1/projects", null), 200)).isEqualTo(listBefore);
         assertThat(expect(server.admin("GET", "/api/v1/tokens", null), 200).get("items").size()).isEqualTo(tokensBefore);
+    }
+
+    /** The newest audit record's sequence number. */
+    private static long auditHead() {
+        return expect(server.admin("GET", "/api/v1/audit?limit=1", null), 200).get("items").get(0).get("seq").asLong();
+    }
+
+    /** The platform admin's audit records after {@code seq}, oldest first. */
+    private static List<JsonNode> adminAuditAfter(long seq) {
+        List<JsonNode> out = new ArrayList<>();
+        for (JsonNode r : expect(server.admin("GET", "/api/v1/audit?limit=100&actor=user:admin", null), 200).get("items")) {
+            if (r.get("seq").asLong() > seq) out.add(0, r);
+        }
+        return out;
+    }
+
+    @Test
+    void aNulCharacterIsRefusedWithoutWritingAndTheRefusalIsAuditedOnlyForAMutation() {
+        long seq = auditHead();
+        long revisionBefore = revision(server);
+        assertError(server.admin("POST", PROJECTS, projectWith("{\"name\":\"nul-audited\"}", "{\"description\":\"a\\u0000b\"}")),
+                400, "spec.description");
+        assertError(server.admin("GET", PROJECTS + "?limit=%00", null), 400, "limit");
+        var delete = server.admin("DELETE", EXISTING + "?resourceVersion=%00", null);
+        assertError(delete, 400, "resourceVersion");
+        assertThat(delete.body()).as("the NUL is escaped in the answer").contains("got \\\"\\u0000\\\"");
+
+        List<JsonNode> records = adminAuditAfter(seq);
+        assertThat(records).extracting(r -> r.get("verb").asText() + " " + r.get("kind").asText() + " " + r.get("outcome").asInt()
+                        + " " + r.get("name").asText()).as("the read is not audited")
+                .containsExactly("create Project 400 ", "delete Project 400 existing");
+        assertThat(records.get(0).get("reason").asText()).contains("spec.description", "NUL");
+        assertThat(records.get(1).get("reason").asText()).as("the audit keeps the refusal, its NUL replaced")
+                .contains("got \"?\"").doesNotContain("\0");
+        assertThat(expect(server.admin("GET", "/api/v1/audit/verify", null), 200).get("intact").asBoolean()).isTrue();
+
+        assertThat(revision(server)).as("nothing written").isEqualTo(revisionBefore);
+        assertError(server.admin("GET", PROJECTS + "/nul-audited", null), 404);
+        expect(server.admin("GET", EXISTING, null), 200);
     }
 
     @Test

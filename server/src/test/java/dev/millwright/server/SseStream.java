@@ -28,7 +28,10 @@ import java.util.function.Predicate;
  * stream from another thread waits for the reader's lock, which a blocked read holds until the next event.
  */
 final class SseStream implements AutoCloseable {
-    /** One event: its {@code id} (the revision; null when absent), its type, and its data as JSON. */
+    /**
+     * One event: its {@code id} (the revision; null for the initial ADDED events of a watch without a revision,
+     * and for ERROR), its type, and its data as JSON.
+     */
     record Event(String id, String type, JsonNode data) {
         long revision() {
             return Long.parseLong(id);
@@ -45,7 +48,7 @@ final class SseStream implements AutoCloseable {
 
         @Override
         public String toString() {
-            return type + " " + (type.equals("BOOKMARK") ? "" : name() + " ") + "@" + id;
+            return type + " " + (type.equals("BOOKMARK") || type.equals("ERROR") ? "" : name() + " ") + "@" + id;
         }
     }
 
@@ -144,6 +147,27 @@ final class SseStream implements AutoCloseable {
             if (left <= 0) return out;
             Event e = next(Duration.ofNanos(left));
             if (e != null) out.add(e);
+        }
+    }
+
+    /** Every event until the server ends the stream; fails when it is still open after {@code timeout}. */
+    List<Event> rest(Duration timeout) {
+        List<Event> out = new ArrayList<>();
+        long deadline = System.nanoTime() + timeout.toNanos();
+        try {
+            while (true) {
+                long left = deadline - System.nanoTime();
+                Event e = left > 0 ? queue.poll(left, TimeUnit.NANOSECONDS) : null;
+                if (e == null) throw new AssertionError("the watch stream is still open after " + timeout + "; received " + out);
+                if (e == END) {
+                    queue.add(END);
+                    return out;
+                }
+                out.add(e);
+            }
+        } catch (InterruptedException ex) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(ex);
         }
     }
 

@@ -19,10 +19,10 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * Watches as server-sent events: the current objects then a bookmark, every later change with its revision
- * as the event id, and a resume after a disconnect that delivers exactly the changes missed. The oracle for
- * "exactly" is the change feed's own table, read with SQL: controllers write status too, and their changes
- * belong in the stream as much as the test's own.
+ * Watches as server-sent events: the current objects (without ids) then a bookmark at the revision they were
+ * read at, every later change with its revision as the event id, and a resume after a disconnect that
+ * delivers exactly the changes missed. The oracle for "exactly" is the change feed's own table, read with
+ * SQL: controllers write status too, and their changes belong in the stream as much as the test's own.
  */
 class WatchTest {
     private static final String WATCH = "/api/v1/tenants/acme/projects?watch=true";
@@ -65,6 +65,27 @@ class WatchTest {
         return out;
     }
 
+    /** The initial objects of a watch, as "resourceVersion ADDED name". */
+    private static List<String> describeInitial(List<SseStream.Event> events) {
+        List<String> out = new ArrayList<>();
+        for (SseStream.Event e : events) if (!e.type().equals("BOOKMARK")) out.add(e.objectResourceVersion() + " " + e.type() + " " + e.name());
+        return out;
+    }
+
+    /** Initial ADDED events carry no id: only the bookmark after them is a point to resume from. */
+    private static void assertInitialEventsHaveNoIds(List<SseStream.Event> initial) {
+        assertThat(initial).isNotEmpty();
+        SseStream.Event bookmark = initial.get(initial.size() - 1);
+        assertThat(bookmark.type()).isEqualTo("BOOKMARK");
+        assertThat(bookmark.data().get("resourceVersion").asText()).isEqualTo(bookmark.id());
+        for (SseStream.Event e : initial.subList(0, initial.size() - 1)) {
+            assertThat(e.type()).as("%s", e).isEqualTo("ADDED");
+            assertThat(e.id()).as("id of the initial %s", e).isNull();
+            assertThat(e.objectResourceVersion()).as("%s was read at the bookmark's revision", e).isLessThanOrEqualTo(bookmark.revision());
+            assertThat(e.data().at("/object/metadata/tenant").asText()).isEqualTo("acme");
+        }
+    }
+
     private static void assertIdsAreResourceVersions(List<SseStream.Event> events) {
         for (SseStream.Event e : events) {
             if (e.type().equals("BOOKMARK")) {
@@ -89,10 +110,10 @@ class WatchTest {
             assertThat(watch.status()).isEqualTo(200);
             assertThat(watch.contentType()).startsWith("text/event-stream");
             List<SseStream.Event> initial = watch.until(e -> e.type().equals("BOOKMARK"), WAIT);
-            assertThat(describe(initial)).containsExactlyInAnyOrderElementsOf(listed);
+            assertThat(describeInitial(initial)).containsExactlyInAnyOrderElementsOf(listed);
             SseStream.Event bookmark = initial.get(initial.size() - 1);
             assertThat(bookmark.revision()).isGreaterThanOrEqualTo(Long.parseLong(list.at("/metadata/resourceVersion").asText()));
-            assertIdsAreResourceVersions(initial);
+            assertInitialEventsHaveNoIds(initial);
 
             // 2. changes arrive as MODIFIED, DELETED and ADDED, with the revision of each write as their id
             long patched = rv(expect(server.call("PATCH", "/api/v1/tenants/acme/projects/p1", server.adminToken(),
@@ -131,6 +152,39 @@ class WatchTest {
                 assertIdsAreResourceVersions(got);
                 assertThat(describe(resumed.drain(Duration.ofMillis(500)))).as("nothing more").isEmpty();
             }
+        }
+    }
+
+    @Test
+    void theBookmarkAfterTheInitialObjectsCarriesTheListRevisionAndResumingFromItGivesExactlyTheLaterChanges() {
+        ApiFixtures.awaitSettled(server);
+        JsonNode list = expect(server.admin("GET", "/api/v1/tenants/acme/projects", null), 200);
+        long listRevision = Long.parseLong(list.at("/metadata/resourceVersion").asText());
+        SseStream.Event bookmark;
+        try (SseStream watch = SseStream.open(server, WATCH, server.adminToken())) {
+            List<SseStream.Event> initial = watch.until(e -> e.type().equals("BOOKMARK"), WAIT);
+            assertInitialEventsHaveNoIds(initial);
+            assertThat(initial.subList(0, initial.size() - 1)).extracting(SseStream.Event::name)
+                    .containsExactlyInAnyOrderElementsOf(ApiFixtures.names(list));
+            bookmark = initial.get(initial.size() - 1);
+            assertThat(bookmark.revision()).as("the revision the initial objects were read at; nothing was written since the list")
+                    .isEqualTo(listRevision);
+        }
+
+        long added = rv(create(server, "/api/v1/tenants/acme/projects", ApiFixtures.project("after-bookmark", "later")));
+        long patched = rv(expect(server.call("PATCH", "/api/v1/tenants/acme/projects/after-bookmark", server.adminToken(),
+                "{\"metadata\":{\"labels\":{\"stage\":\"later\"}}}", MERGE_PATCH), 200));
+        ApiFixtures.awaitSettled(server);
+        List<String> later = feedAfter(bookmark.revision());
+        assertThat(later).contains(added + " ADDED after-bookmark", patched + " MODIFIED after-bookmark");
+
+        try (SseStream resumed = SseStream.open(server, WATCH, server.adminToken(), Map.of("Last-Event-ID", bookmark.id()))) {
+            assertThat(resumed.status()).isEqualTo(200);
+            List<SseStream.Event> got = new ArrayList<>();
+            while (describe(got).size() < later.size()) got.addAll(resumed.until(e -> !e.type().equals("BOOKMARK"), WAIT));
+            assertThat(describe(got)).as("exactly the changes after the bookmark, none of the initial objects again").isEqualTo(later);
+            assertIdsAreResourceVersions(got);
+            assertThat(describe(resumed.drain(Duration.ofMillis(500)))).as("nothing more").isEmpty();
         }
     }
 
