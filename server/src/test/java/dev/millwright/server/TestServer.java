@@ -38,11 +38,23 @@ public final class TestServer implements AutoCloseable {
 
     /** A replica on the given database, so that several can share one. */
     public static TestServer start(String dbUrl) {
+        return start(config(dbUrl));
+    }
+
+    /** A server with a config of the test's own, such as {@code config(url).withDemo(true)}. */
+    public static TestServer start(ServerConfig config) {
+        return new TestServer(MillwrightServer.start(config));
+    }
+
+    /**
+     * What tests run with: a fresh data directory, the given database, no demo, a short lease, and a still
+     * twin advanced by hand ({@link ServerConfig.TwinSettings#MANUAL}).
+     */
+    public static ServerConfig config(String dbUrl) {
         try {
             Path dataDir = Files.createTempDirectory("millwright-test-data");
-            ServerConfig config = new ServerConfig(0, "127.0.0.1", dataDir, dbUrl, "postgres", null, false,
-                    Duration.ofSeconds(2), Duration.ofMinutes(10), 1024, 100_000, Clock.systemUTC());
-            return new TestServer(MillwrightServer.start(config));
+            return new ServerConfig(0, "127.0.0.1", dataDir, dbUrl, "postgres", null, false,
+                    Duration.ofSeconds(2), Duration.ofMinutes(10), 1024, 100_000, Clock.systemUTC(), ServerConfig.TwinSettings.MANUAL);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
