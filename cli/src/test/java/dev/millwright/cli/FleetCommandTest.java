@@ -143,7 +143,9 @@ class FleetCommandTest {
         Path data = tmp.resolve("data");
         Cli.Result r = Cli.run("up", "--twin-speed=-1", "--port", "0", "--data", data.toString());
         assertThat(r.exit()).as(r.toString()).isEqualTo(ExitCodes.USAGE);
-        assertThat(r.err()).contains("twin speed must not be negative");
+        assertThat(r.err()).contains("twin speed must be from 0 to 86400");
+        Cli.Result tooFast = Cli.run("up", "--twin-speed=Infinity", "--port", "0", "--data", data.toString());
+        assertThat(tooFast.exit()).as(tooFast.toString()).isEqualTo(ExitCodes.USAGE);
         assertThat(data).doesNotExist();
         Cli.Result notANumber = Cli.run("up", "--twin-seed", "many", "--port", "0", "--data", data.toString());
         assertThat(notANumber.exit()).as(notANumber.toString()).isNotZero();

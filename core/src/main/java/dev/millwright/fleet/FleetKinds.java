@@ -1,6 +1,7 @@
 package dev.millwright.fleet;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.millwright.resource.Claim;
 import dev.millwright.resource.KindDefinition;
 import dev.millwright.resource.KindDefinition.Visibility;
 import dev.millwright.resource.Reference;
@@ -56,7 +57,7 @@ public final class FleetKinds {
                         Scope.PLATFORM, Visibility.PLATFORM_ADMINS, Set.of(),
                         SpecSchema.classpath(FleetKinds.class, "NodePool.json"), null,
                         columns("CLUSTER", "spec.cluster", "MACHINES", "spec.machines#", "READY", "status.readyMachines"),
-                        FleetKinds::nodePoolReferences));
+                        FleetKinds::nodePoolReferences, FleetKinds::nodePoolClaims));
     }
 
     private static Map<String, List<String>> siteRules(Resource r) {
@@ -93,6 +94,14 @@ public final class FleetKinds {
             refs.add(new Reference("spec.machines[" + i + "]", MACHINE, "", machines.get(i).asText()));
         }
         return refs;
+    }
+
+    /** A machine is a node of at most one pool. */
+    private static List<Claim> nodePoolClaims(Resource r) {
+        List<Claim> claims = new ArrayList<>();
+        JsonNode machines = r.spec().path("machines");
+        for (int i = 0; i < machines.size(); i++) claims.add(new Claim("spec.machines[" + i + "]", "machine", machines.get(i).asText()));
+        return claims;
     }
 
     private static Map<String, String> columns(String... headerThenPath) {

@@ -31,7 +31,7 @@ public record FieldSelector(List<Requirement> requirements) {
 
         boolean matchesRoot(com.fasterxml.jackson.databind.JsonNode n) {
             for (String p : path) n = n.path(p);
-            boolean equal = n.isValueNode() && n.asText().equals(value);
+            boolean equal = n.isValueNode() && !n.isNull() && n.asText().equals(value); // as SQL's #>> sees it
             return negated != equal;
         }
     }

@@ -20,12 +20,14 @@ import java.util.function.Function;
  * @param rules checks that a schema cannot express; returns errors keyed by field path
  * @param printColumns spec or status fields shown by {@code millwright get} as columns, by header
  * @param references the other objects an object names, which must exist when it is written
+ * @param claims what an object holds exclusively (see {@link Claim}); checked and recorded by the store
  */
 public record KindDefinition(String kind, String plural, String description, Scope scope, Visibility visibility,
                              Set<String> writers, SpecSchema spec,
                              Function<Resource, Map<String, List<String>>> rules,
                              Map<String, String> printColumns,
-                             Function<Resource, List<Reference>> references) {
+                             Function<Resource, List<Reference>> references,
+                             Function<Resource, List<Claim>> claims) {
     /** Who may read objects of a platform-scoped kind. */
     public enum Visibility {
         /** Every authenticated caller (catalog-like kinds). */
@@ -53,13 +55,21 @@ public record KindDefinition(String kind, String plural, String description, Sco
         rules = rules == null ? r -> Map.of() : rules;
         printColumns = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(printColumns)); // keeps column order
         references = references == null ? r -> List.of() : references;
+        claims = claims == null ? r -> List.of() : claims;
+    }
+
+    /** A kind whose objects claim nothing. */
+    public KindDefinition(String kind, String plural, String description, Scope scope, Visibility visibility,
+                          Set<String> writers, SpecSchema spec, Function<Resource, Map<String, List<String>>> rules,
+                          Map<String, String> printColumns, Function<Resource, List<Reference>> references) {
+        this(kind, plural, description, scope, visibility, writers, spec, rules, printColumns, references, null);
     }
 
     /** A kind whose objects name no others. */
     public KindDefinition(String kind, String plural, String description, Scope scope, Visibility visibility,
                           Set<String> writers, SpecSchema spec, Function<Resource, Map<String, List<String>>> rules,
                           Map<String, String> printColumns) {
-        this(kind, plural, description, scope, visibility, writers, spec, rules, printColumns, null);
+        this(kind, plural, description, scope, visibility, writers, spec, rules, printColumns, null, null);
     }
 
     public boolean tenantScoped() {

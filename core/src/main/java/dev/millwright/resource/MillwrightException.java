@@ -20,7 +20,8 @@ public class MillwrightException extends RuntimeException {
         super(message, cause);
         this.status = status;
         this.title = title;
-        this.details = Map.copyOf(details);
+        // sorted, so that messages and JSON come out the same every run
+        this.details = java.util.Collections.unmodifiableMap(new java.util.TreeMap<>(details));
     }
 
     /** The HTTP status this error is answered with. */

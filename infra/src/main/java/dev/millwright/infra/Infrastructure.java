@@ -17,6 +17,9 @@ public interface Infrastructure {
     /** Starts managing the machine behind a BMC endpoint. Idempotent. */
     void enroll(MachineRef machine);
 
+    /** Stops managing a machine (its object was deleted). Idempotent; the hardware itself is not touched. */
+    void release(String machine);
+
     /** What hardware the machine has, read from its BMC. */
     Inventory inventory(String machine);
 

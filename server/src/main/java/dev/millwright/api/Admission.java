@@ -28,8 +28,19 @@ final class Admission {
     }
 
     void admit(KindDefinition kind, Resource r) {
+        admit(kind, r, null);
+    }
+
+    /**
+     * @param previous the object before an update, or null: references it already had are not checked again,
+     *                 so an object whose site was deleted can still be changed (to be moved elsewhere, say)
+     */
+    void admit(KindDefinition kind, Resource r, Resource previous) {
         Map<String, List<String>> errors = new TreeMap<>();
+        java.util.Set<dev.millwright.resource.ResourceKey> had = new java.util.HashSet<>();
+        if (previous != null) kind.references().apply(previous).forEach(ref -> had.add(ref.key()));
         for (Reference ref : kind.references().apply(r)) {
+            if (had.contains(ref.key())) continue;
             if (store.get(ref.key()).isEmpty()) {
                 errors.computeIfAbsent(ref.field(), k -> new ArrayList<>()).add(ref.kind() + " " + ref.name() + " not found");
             }

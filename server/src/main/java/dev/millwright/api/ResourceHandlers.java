@@ -148,7 +148,7 @@ final class ResourceHandlers {
             Resource next = new Resource(kind.kind(), current.metadata().withLabels(body.metadata().labels()), body.spec(), current.status());
             next = withAnnotations(next, body.metadata().annotations());
             Validation.validate(kind, next);
-            admission.admit(kind, next);
+            admission.admit(kind, next, current);
             return next;
         }, WriteContext.of(p.identity()), "update");
         afterWrite(kind);
@@ -174,7 +174,7 @@ final class ResourceHandlers {
             next = new Resource(kind.kind(), current.metadata().withLabels(next.metadata().labels()), next.spec(), current.status());
             next = withAnnotations(next, annotations);
             Validation.validate(kind, next);
-            admission.admit(kind, next);
+            admission.admit(kind, next, current);
             return next;
         }, WriteContext.of(p.identity()), "patch");
         afterWrite(kind);

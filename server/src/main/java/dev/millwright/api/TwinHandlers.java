@@ -22,8 +22,8 @@ import java.util.Locale;
  * /api/v1/twin/advance}). Both are effects on the (simulated) world, so both are audited.
  */
 final class TwinHandlers {
-    /** Longest single advance: a month of simulated time. */
-    static final Duration MAX_ADVANCE = Duration.ofDays(31);
+    /** Longest single advance: a week of simulated time (the twin is locked while it runs). */
+    static final Duration MAX_ADVANCE = Duration.ofDays(7);
 
     private final ApiContext api;
     private final Gate gate;

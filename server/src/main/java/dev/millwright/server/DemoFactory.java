@@ -61,8 +61,10 @@ final class DemoFactory {
                 ObjectNode body = doc.deepCopy();
                 body.put("apiVersion", "millwright.dev/v1");
                 int s = send(server, token, "POST", collection, Json.string(body));
-                if (s != 201 && s != 409) throw new IllegalStateException("the demo's " + kind + " " + name + " was refused with HTTP " + s);
-                created++;
+                if (s == 201) created++;
+                else if (s != 409) throw new IllegalStateException("the demo's " + kind + " " + name + " was refused with HTTP " + s);
+            } else if (status != 200) {
+                throw new IllegalStateException("cannot read the demo's " + kind + " " + name + ": HTTP " + status);
             }
         }
         log.info("demo factory: {} of {} objects created from the manifests", created, docs.size());

@@ -197,6 +197,8 @@ public final class MillwrightServer implements AutoCloseable {
                 throw new IllegalStateException("another millwright server is running on " + config.dataDir());
             }
         } catch (java.nio.channels.OverlappingFileLockException e) {
+            // not closed: on Linux closing any channel of the file drops this process's lock, the other server's too
+            lockChannel = null;
             throw new IllegalStateException("another millwright server in this process uses " + config.dataDir());
         } catch (IOException e) {
             throw new UncheckedIOException("cannot lock the data directory " + config.dataDir(), e);

@@ -28,8 +28,13 @@ public record ServerConfig(int port, String host, Path dataDir, String dbUrl, St
      */
     public record TwinSettings(long seed, double speed, boolean faults) {
         public TwinSettings {
-            if (speed < 0 || Double.isNaN(speed)) throw new IllegalArgumentException("twin speed must not be negative");
+            if (!(speed >= 0 && speed <= MAX_SPEED)) {
+                throw new IllegalArgumentException("twin speed must be from 0 to " + (long) MAX_SPEED + " (a simulated day per second), got " + speed);
+            }
         }
+
+        /** Fastest pacing: beyond it one step of the driver would hold the twin for long. */
+        public static final double MAX_SPEED = 86_400;
 
         /** A still twin without faults, advanced by hand: for tests. */
         public static final TwinSettings MANUAL = new TwinSettings(1, 0, false);

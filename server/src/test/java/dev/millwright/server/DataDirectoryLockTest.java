@@ -18,7 +18,6 @@ import java.nio.file.StandardOpenOption;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -68,8 +67,6 @@ class DataDirectoryLockTest {
      * {@code millwright up}) could then take the directory while the first server still runs on it.
      */
     @Test
-    @Disabled("bug: MillwrightServer.lockDataDirectory closes a second channel on the OverlappingFileLockException path "
-            + "(via close()), which releases the first server's OS-level lock")
     void aRefusedSecondServerInTheSameProcessLeavesTheFirstServersLockInPlace() throws Exception {
         Path dataDir = Files.createTempDirectory("millwright-lock");
         String dbUrl = TestDatabases.freshUrl("lock");

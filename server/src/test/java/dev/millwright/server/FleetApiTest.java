@@ -122,8 +122,6 @@ class FleetApiTest {
     }
 
     @Test
-    @org.junit.jupiter.api.Disabled("bug: Admission.machinesInOnePool reads the other pools outside the write's transaction, so two "
-            + "concurrent creates naming one machine are both admitted (27 of 30 races in a trial)")
     void twoConcurrentPoolsCannotBothTakeOneMachine() throws Exception {
         create(server, "/api/v1/clusters", cluster("race-c", "munich", null));
         java.util.concurrent.ExecutorService executor = java.util.concurrent.Executors.newFixedThreadPool(2);

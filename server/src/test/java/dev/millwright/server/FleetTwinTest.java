@@ -224,8 +224,6 @@ class FleetTwinTest {
     }
 
     @Test
-    @org.junit.jupiter.api.Disabled("bug: SiteController.watches() maps a Machine change only to the site it names now, so the site a "
-            + "machine left keeps counting it until its 30 s resync")
     void aSiteStopsCountingAMachineThatMovedAway() {
         create(server, "/api/v1/sites", site("move-from", "datacenter", "DE"));
         create(server, "/api/v1/sites", site("move-to", "datacenter", "DE"));

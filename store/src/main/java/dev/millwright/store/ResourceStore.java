@@ -2,6 +2,7 @@ package dev.millwright.store;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.millwright.resource.BadRequestException;
+import dev.millwright.resource.Claim;
 import dev.millwright.resource.ConflictException;
 import dev.millwright.resource.FieldSelector;
 import dev.millwright.resource.Json;
@@ -205,11 +206,14 @@ public final class ResourceStore implements AutoCloseable {
         Instant now = now();
         Resource stored = r.withMetadata(r.metadata().stored(UUID.randomUUID().toString(), 0, 1, now));
         Mutation m = Mutation.of(INSERT, "ADDED", stored, ctx, "create", 201, now, 0);
+        List<Claim> claims = Claims.of(r);
         return committer.write(h -> {
             checkFence(h, ctx);
             if (!r.tenant().isEmpty()) requireTenant(h, r.tenant());
+            Claims.check(h, r.key(), claims);
             long rv = m.execute(h);
             if (rv < 0) throw new ConflictException(r.key().describe() + " already exists");
+            if (!claims.isEmpty()) Claims.replace(h, r.key(), claims);
             return stored.withMetadata(stored.metadata().withResourceVersion(rv));
         });
     }
@@ -243,9 +247,14 @@ public final class ResourceStore implements AutoCloseable {
                     0, cm.generation() + (specChanged ? 1 : 0), cm.creationTimestamp());
             Resource next = new Resource(current.kind(), meta, wanted.spec(), wanted.status());
             Mutation m = Mutation.of(UPDATE, "MODIFIED", next, ctx, verb, 200, now, current.resourceVersion());
+            List<Claim> claims = Claims.of(next);
+            boolean claimsChanged = !claims.equals(Claims.of(current));
             long rv = committer.write(h -> {
                 checkFence(h, ctx);
-                return m.execute(h);
+                if (claimsChanged) Claims.check(h, key, claims);
+                long written = m.execute(h);
+                if (written >= 0 && claimsChanged) Claims.replace(h, key, claims);
+                return written;
             });
             if (rv >= 0) return next.withMetadata(meta.withResourceVersion(rv));
         }
@@ -278,6 +287,7 @@ public final class ResourceStore implements AutoCloseable {
                 }
             }
             long rv = Mutation.of(DELETE, "DELETED", current, ctx, "delete", 200, now, 0).execute(h);
+            if (!Claims.of(current).isEmpty()) Claims.release(h, key);
             return current.withMetadata(current.metadata().withResourceVersion(rv));
         });
     }

@@ -35,12 +35,28 @@ public final class ClusterController implements Controller {
         return FleetKinds.CLUSTER;
     }
 
+    /** Which cluster each pool and each pooled machine was last seen in, learned from pools and reconciles. */
+    private final Map<String, String> poolCluster = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Map<String, String> machineCluster = new java.util.concurrent.ConcurrentHashMap<>();
+
     @Override
     public Map<String, Function<Change, List<ResourceKey>>> watches() {
-        return Map.of(FleetKinds.NODE_POOL, c -> {
-            String cluster = c.object().path("spec").path("cluster").asText("");
-            return cluster.isEmpty() ? List.of() : List.of(ResourceKey.platform(FleetKinds.CLUSTER, cluster));
-        });
+        return Map.of(
+                FleetKinds.NODE_POOL, c -> {
+                    String cluster = c.type() == Change.Type.DELETED ? "" : c.object().path("spec").path("cluster").asText("");
+                    String was = c.object().path("spec").path("cluster").asText("");
+                    String before = cluster.isEmpty() ? poolCluster.remove(c.key().name()) : poolCluster.put(c.key().name(), cluster);
+                    java.util.Set<ResourceKey> out = new java.util.LinkedHashSet<>();
+                    for (String name : new String[] {cluster, before, was}) {
+                        if (name != null && !name.isEmpty()) out.add(ResourceKey.platform(FleetKinds.CLUSTER, name));
+                    }
+                    return List.copyOf(out);
+                },
+                // a node's health changes its cluster's phase
+                FleetKinds.MACHINE, c -> {
+                    String cluster = machineCluster.get(c.key().name());
+                    return cluster == null ? List.of() : List.of(ResourceKey.platform(FleetKinds.CLUSTER, cluster));
+                });
     }
 
     @Override
@@ -56,7 +72,9 @@ public final class ClusterController implements Controller {
         for (Resource pool : pools) {
             int poolReady = 0;
             JsonNode machines = pool.spec().path("machines");
+            poolCluster.put(pool.name(), cluster.name());
             for (JsonNode name : machines) {
+                machineCluster.put(name.asText(), cluster.name());
                 Optional<Resource> m = ctx.get(ResourceKey.platform(FleetKinds.MACHINE, name.asText()));
                 if (m.isEmpty()) continue;
                 gpus.addMachine(m.get().status());

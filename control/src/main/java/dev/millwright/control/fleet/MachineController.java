@@ -46,7 +46,10 @@ public final class MachineController implements Controller {
     @Override
     public Result reconcile(ResourceKey key, ControllerContext ctx) {
         Optional<Resource> found = ctx.get(key);
-        if (found.isEmpty()) return Result.done();
+        if (found.isEmpty()) {
+            infra.release(key.name());
+            return Result.done();
+        }
         Resource machine = found.get();
         JsonNode bmc = machine.spec().path("bmc");
         try {

@@ -28,11 +28,22 @@ public final class SiteController implements Controller {
         return FleetKinds.SITE;
     }
 
+    /** The site each machine was last seen at, so that a machine that moves updates the site it left too. */
+    private final Map<String, String> lastSite = new java.util.concurrent.ConcurrentHashMap<>();
+
     @Override
     public Map<String, Function<Change, List<ResourceKey>>> watches() {
         return Map.of(FleetKinds.MACHINE, c -> {
-            String site = c.object().path("spec").path("site").asText("");
-            return site.isEmpty() ? List.of() : List.of(ResourceKey.platform(FleetKinds.SITE, site));
+            String site = c.type() == Change.Type.DELETED ? "" : c.object().path("spec").path("site").asText("");
+            String before = site.isEmpty() ? lastSite.remove(c.key().name()) : lastSite.put(c.key().name(), site);
+            java.util.Set<ResourceKey> sites = new java.util.LinkedHashSet<>();
+            if (!site.isEmpty()) sites.add(ResourceKey.platform(FleetKinds.SITE, site));
+            if (before != null) sites.add(ResourceKey.platform(FleetKinds.SITE, before));
+            if (site.isEmpty() && c.type() == Change.Type.DELETED) {
+                String was = c.object().path("spec").path("site").asText("");
+                if (!was.isEmpty()) sites.add(ResourceKey.platform(FleetKinds.SITE, was));
+            }
+            return List.copyOf(sites);
         });
     }
 
@@ -47,6 +58,7 @@ public final class SiteController implements Controller {
         int healthy = 0;
         int failedGpus = 0;
         for (Resource m : machines) {
+            lastSite.put(m.name(), site.name());
             gpus.addMachine(m.status());
             if ("Healthy".equals(m.status().path("health").asText())) healthy++;
             failedGpus += m.status().path("failedGpus").asInt(0);

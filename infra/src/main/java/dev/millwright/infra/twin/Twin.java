@@ -153,7 +153,12 @@ public final class Twin implements Infrastructure {
     public void advance(Duration d) {
         if (d.isNegative()) throw new IllegalArgumentException("cannot advance by a negative duration");
         synchronized (lock) {
-            long target = clock.nanos() + d.toNanos();
+            long target;
+            try {
+                target = Math.addExact(clock.nanos(), d.toNanos());
+            } catch (ArithmeticException e) {
+                throw new IllegalArgumentException("cannot advance the twin by " + d + ": past the end of its clock");
+            }
             while (!events.isEmpty() && events.peek().at <= target) {
                 Event e = events.poll();
                 clock.set(e.at);
@@ -231,6 +236,19 @@ public final class Twin implements Infrastructure {
                 m.layers.put("kubernetes", "1.33.4");
             }
             history.record(clock.nanos(), m.name, "enrolled " + profile + " " + m.node);
+        }
+    }
+
+    /** The simulated hardware goes away with the machine's object: a namesake enrolled later is new hardware. */
+    @Override
+    public void release(String machine) {
+        synchronized (lock) {
+            TwinMachine m = machines.remove(machine);
+            if (m == null) return;
+            byIndex.remove(m);
+            gpuCount -= m.gpus();
+            stopAll(m, "the machine was released");
+            history.record(clock.nanos(), m.name, "released");
         }
     }
 
