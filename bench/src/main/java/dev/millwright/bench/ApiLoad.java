@@ -189,8 +189,12 @@ public final class ApiLoad {
         AtomicLong deliveries = new AtomicLong();
         CountDownLatch connected = new CountDownLatch(subscribers);
         List<Thread> subs = new ArrayList<>();
+        // the server allows 64 watches per token, as it would any client: one token per 50 subscribers
+        List<String> tokens = new ArrayList<>();
         for (int s = 0; s < subscribers; s++) {
-            Thread t = new Thread(() -> subscribe(recorder, measuring, deliveries, connected), "watch-" + s);
+            if (s % 50 == 0) tokens.add(issueToken());
+            String watchToken = tokens.get(tokens.size() - 1);
+            Thread t = new Thread(() -> subscribe(watchToken, recorder, measuring, deliveries, connected), "watch-" + s);
             t.setDaemon(true);
             subs.add(t);
             t.start();
@@ -219,9 +223,26 @@ public final class ApiLoad {
         subs.forEach(Thread::interrupt);
     }
 
-    private void subscribe(Recorder recorder, AtomicBoolean measuring, AtomicLong deliveries, CountDownLatch connected) {
+    /** A token of the admin user, issued through the API. */
+    private String issueToken() {
+        HttpRequest req = HttpRequest.newBuilder(URI.create(server + "/api/v1/tokens")).header("Authorization", "Bearer " + token)
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"user\":\"admin\",\"description\":\"load generator watches\"}")).build();
+        try {
+            HttpResponse<String> r = http.send(req, HttpResponse.BodyHandlers.ofString());
+            if (r.statusCode() != 201) throw new IllegalStateException("cannot issue a token: HTTP " + r.statusCode() + " " + r.body());
+            return dev.millwright.resource.Json.tree(r.body()).path("token").asText();
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private void subscribe(String watchToken, Recorder recorder, AtomicBoolean measuring, AtomicLong deliveries, CountDownLatch connected) {
         HttpRequest req = HttpRequest.newBuilder(URI.create(server + "/api/v1/tenants/bench/projects?watch=true&labelSelector=bench%3Dyes"))
-                .header("Authorization", "Bearer " + token).build();
+                .header("Authorization", "Bearer " + watchToken).build();
         try {
             HttpResponse<Stream<String>> r = http.send(req, HttpResponse.BodyHandlers.ofLines());
             boolean counted = false;

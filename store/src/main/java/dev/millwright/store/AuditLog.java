@@ -33,6 +33,15 @@ public final class AuditLog {
               RETURNING seq
             )""";
 
+    /** Appends one record whose place in the chain the batch computed (see {@link AuditChain}); only if {@code w} wrote. */
+    static final String INSERT_LINKED = """
+            a AS (
+              INSERT INTO audit (seq, at, actor, verb, kind, tenant, name, outcome, reason, digest, hash)
+              SELECT :a_seq, :a_at, :a_actor, :a_verb, :a_kind, :a_tenant, :a_name, :a_outcome, :a_reason, :a_digest, :a_hash
+              FROM w
+              RETURNING seq
+            )""";
+
     private final Jdbi jdbi;
 
     public AuditLog(Database db) {

@@ -24,8 +24,8 @@ import org.slf4j.LoggerFactory;
  * revision lock until it commits, and a commit waits for the WAL to reach the disk (a few milliseconds on
  * these machines). One mutation per commit would cap the whole platform at a few hundred writes a second.
  * Here, writers hand their work to one committer thread, which takes the revision lock first (so batches of
- * different replicas never deadlock on row locks), runs every waiting mutation in one transaction and
- * commits once. A writer is answered only after that commit: nothing unflushed is acknowledged.
+ * different replicas never deadlock on row locks) and the audit chain's head, runs every waiting mutation in
+ * one transaction, writes the new head and commits once. A writer is answered only after that commit: nothing unflushed is acknowledged.
  *
  * <p>A mutation that refuses (a {@link MillwrightException}: conflict, not found, invalid, fenced) has
  * written nothing by then, so it fails alone and the rest of the batch commits. A database error aborts the
@@ -44,7 +44,11 @@ final class GroupCommitter implements AutoCloseable {
     private final Thread thread;
     private volatile boolean running = true;
 
-    private record Pending<T>(Function<Handle, T> work, CompletableFuture<T> done) {
+    private record Pending<T>(Function<Batch, T> work, CompletableFuture<T> done) {
+    }
+
+    /** What a mutation works with inside its batch: the transaction, and the audit chain's head. */
+    record Batch(Handle handle, AuditChain audit) {
     }
 
     GroupCommitter(Jdbi jdbi) {
@@ -55,7 +59,7 @@ final class GroupCommitter implements AutoCloseable {
     }
 
     /** Runs {@code work} inside a batch transaction and returns its result once that transaction committed. */
-    <T> T write(Function<Handle, T> work) {
+    <T> T write(Function<Batch, T> work) {
         CompletableFuture<T> done = new CompletableFuture<>();
         try {
             if (!queue.offer(new Pending<>(work, done), WRITE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
@@ -122,16 +126,25 @@ final class GroupCommitter implements AutoCloseable {
         jdbi.useTransaction(h -> {
             answers.clear();
             h.createQuery("SELECT value FROM revision WHERE id = 1 FOR UPDATE").mapTo(Long.class).one();
+            AuditChain audit = h.createQuery("SELECT seq, hash FROM audit_head WHERE id = 1 FOR UPDATE")
+                    .map((rs, ctx) -> new AuditChain(rs.getLong("seq"), rs.getBytes("hash"))).one();
+            Batch tx = new Batch(h, audit);
             for (Pending<?> p : batch) {
-                if (!p.done().isDone()) answers.add(run(h, p)); // a writer that gave up is not written for
+                if (!p.done().isDone()) answers.add(run(tx, p)); // a writer that gave up is not written for
             }
+            if (audit.advanced()) {
+                h.createUpdate("UPDATE audit_head SET seq = :seq, hash = :hash WHERE id = 1")
+                        .bind("seq", audit.seq()).bind("hash", audit.hash()).execute();
+            }
+            // one notification per batch wakes every replica's change feed when the batch commits
+            h.createQuery("SELECT pg_notify('millwright_changes', '')").mapTo(String.class).findOne();
         });
         answers.forEach(Runnable::run);
     }
 
-    private static <T> Runnable run(Handle h, Pending<T> p) {
+    private static <T> Runnable run(Batch tx, Pending<T> p) {
         try {
-            T result = p.work().apply(h);
+            T result = p.work().apply(tx);
             return () -> p.done().complete(result);
         } catch (JdbiException e) {
             throw e; // the transaction is aborted: fail the batch

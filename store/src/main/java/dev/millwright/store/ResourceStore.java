@@ -45,7 +45,7 @@ public final class ResourceStore implements AutoCloseable {
 
     /**
      * Revision bump (guarded by %s so that a write that will not happen takes no revision), the object write
-     * (%s), its change row, the audit record and the notification.
+     * (%s), its change row and the audit record. Listeners are notified once per batch (GroupCommitter).
      */
     private static final String MUTATION = """
             WITH rev AS (
@@ -58,10 +58,8 @@ public final class ResourceStore implements AutoCloseable {
                      jsonb_set(CAST(:object AS jsonb), '{metadata,resourceVersion}', to_jsonb(w.resource_version::text)),
                      :now
               FROM w
-            ), n AS (
-              SELECT pg_notify('millwright_changes', w.resource_version::text) AS sent FROM w
             ), %s
-            SELECT w.resource_version, (SELECT count(*) FROM n) AS notified, (SELECT count(*) FROM a) AS audited FROM w
+            SELECT w.resource_version, (SELECT count(*) FROM a) AS audited FROM w
             """;
 
     private static final String INSERT = """
@@ -207,11 +205,12 @@ public final class ResourceStore implements AutoCloseable {
         Resource stored = r.withMetadata(r.metadata().stored(UUID.randomUUID().toString(), 0, 1, now));
         Mutation m = Mutation.of(INSERT, "ADDED", stored, ctx, "create", 201, now, 0);
         List<Claim> claims = Claims.of(r);
-        return committer.write(h -> {
+        return committer.write(tx -> {
+            Handle h = tx.handle();
             checkFence(h, ctx);
             if (!r.tenant().isEmpty()) requireTenant(h, r.tenant());
             Claims.check(h, r.key(), claims);
-            long rv = m.execute(h);
+            long rv = m.execute(tx);
             if (rv < 0) throw new ConflictException(r.key().describe() + " already exists");
             if (!claims.isEmpty()) Claims.replace(h, r.key(), claims);
             return stored.withMetadata(stored.metadata().withResourceVersion(rv));
@@ -249,10 +248,11 @@ public final class ResourceStore implements AutoCloseable {
             Mutation m = Mutation.of(UPDATE, "MODIFIED", next, ctx, verb, 200, now, current.resourceVersion());
             List<Claim> claims = Claims.of(next);
             boolean claimsChanged = !claims.equals(Claims.of(current));
-            long rv = committer.write(h -> {
+            long rv = committer.write(tx -> {
+                Handle h = tx.handle();
                 checkFence(h, ctx);
                 if (claimsChanged) Claims.check(h, key, claims);
-                long written = m.execute(h);
+                long written = m.execute(tx);
                 if (written >= 0 && claimsChanged) Claims.replace(h, key, claims);
                 return written;
             });
@@ -269,7 +269,8 @@ public final class ResourceStore implements AutoCloseable {
      */
     public Resource delete(ResourceKey key, long expectedResourceVersion, WriteContext ctx) {
         Instant now = now();
-        return committer.write(h -> {
+        return committer.write(tx -> {
+            Handle h = tx.handle();
             checkFence(h, ctx);
             Resource current = h.createQuery("SELECT " + COLUMNS + " FROM resources WHERE kind = :kind AND tenant = :tenant AND name = :name FOR UPDATE")
                     .bind("kind", key.kind()).bind("tenant", key.tenant()).bind("name", key.name())
@@ -286,7 +287,7 @@ public final class ResourceStore implements AutoCloseable {
                             + (held.size() == 5 ? ", ..." : "") + "); delete them first");
                 }
             }
-            long rv = Mutation.of(DELETE, "DELETED", current, ctx, "delete", 200, now, 0).execute(h);
+            long rv = Mutation.of(DELETE, "DELETED", current, ctx, "delete", 200, now, 0).execute(tx);
             if (!Claims.of(current).isEmpty()) Claims.release(h, key);
             return current.withMetadata(current.metadata().withResourceVersion(rv));
         });
@@ -330,15 +331,19 @@ public final class ResourceStore implements AutoCloseable {
             b.put("now", Sql.utc(now));
             if (write.contains(":expected")) b.put("expected", expectedResourceVersion);
             String guard = write == INSERT ? INSERT_GUARD : write == UPDATE ? UPDATE_GUARD : "";
-            return new Mutation(MUTATION.formatted(guard, write, AuditLog.APPEND_CTES.formatted("AND EXISTS (SELECT 1 FROM w)")), b, audit);
+            return new Mutation(MUTATION.formatted(guard, write, AuditLog.INSERT_LINKED), b, audit);
         }
 
         /** Returns the new revision, or -1 when nothing was written (name taken, or the object moved on). */
-        long execute(Handle h) {
-            Query q = h.createQuery(sql);
+        long execute(GroupCommitter.Batch tx) {
+            AuditChain.Link link = tx.audit().peek(audit);
+            Query q = tx.handle().createQuery(sql);
             binds.forEach(q::bind);
             AuditLog.bindEntry(q, audit);
-            return q.map((rs, c) -> rs.getLong("resource_version")).findOne().orElse(-1L);
+            q.bind("a_seq", link.seq()).bind("a_hash", link.hash());
+            long rv = q.map((rs, c) -> rs.getLong("resource_version")).findOne().orElse(-1L);
+            if (rv >= 0) tx.audit().advance(link);
+            return rv;
         }
     }
 
