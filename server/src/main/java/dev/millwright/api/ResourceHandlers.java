@@ -145,11 +145,7 @@ final class ResourceHandlers {
             if (expected != 0 && expected != current.resourceVersion()) {
                 throw ResourceStore.stale(key, expected, current.resourceVersion());
             }
-            Resource next = new Resource(kind.kind(), current.metadata().withLabels(body.metadata().labels()), body.spec(), current.status());
-            next = withAnnotations(next, body.metadata().annotations());
-            Validation.validate(kind, next);
-            admission.admit(kind, next, current);
-            return next;
+            return admitted(kind, current, body);
         }, WriteContext.of(p.identity()), "update");
         afterWrite(kind);
         respond(ctx, 200, ResourceCodec.toJson(stored));
@@ -170,12 +166,7 @@ final class ResourceHandlers {
             if (!sentRv.isMissingNode() && !sentRv.isNull() && next.resourceVersion() != current.resourceVersion()) {
                 throw ResourceStore.stale(key, next.resourceVersion(), current.resourceVersion());
             }
-            java.util.Map<String, String> annotations = next.metadata().annotations();
-            next = new Resource(kind.kind(), current.metadata().withLabels(next.metadata().labels()), next.spec(), current.status());
-            next = withAnnotations(next, annotations);
-            Validation.validate(kind, next);
-            admission.admit(kind, next, current);
-            return next;
+            return admitted(kind, current, next);
         }, WriteContext.of(p.identity()), "patch");
         afterWrite(kind);
         respond(ctx, 200, ResourceCodec.toJson(stored));
@@ -224,10 +215,18 @@ final class ResourceHandlers {
         }
     }
 
-    private static Resource withAnnotations(Resource r, java.util.Map<String, String> annotations) {
-        ObjectMeta m = r.metadata();
-        return r.withMetadata(new ObjectMeta(m.name(), m.tenant(), m.labels(), annotations, m.uid(), m.resourceVersion(),
-                m.generation(), m.creationTimestamp()));
+    /**
+     * What a replace or a patch writes: the wanted labels, annotations and spec on the current object (status
+     * and server-owned metadata stay), validated and admitted.
+     */
+    private Resource admitted(KindDefinition kind, Resource current, Resource wanted) {
+        ObjectMeta m = current.metadata();
+        Resource next = new Resource(kind.kind(), new ObjectMeta(m.name(), m.tenant(), wanted.metadata().labels(),
+                wanted.metadata().annotations(), m.uid(), m.resourceVersion(), m.generation(), m.creationTimestamp()),
+                wanted.spec(), current.status());
+        Validation.validate(kind, next);
+        admission.admit(kind, next, current);
+        return next;
     }
 
     private static Resource parseBody(Context ctx, KindDefinition kind) {
