@@ -63,19 +63,20 @@ public final class Twin implements Infrastructure {
     static final long DAY_NANOS = Duration.ofDays(1).toNanos();
 
     private final Object lock = new Object();
-    private final VirtualClock clock;
-    private final SplittableRandom random;
-    private final FaultRates faults;
+    final VirtualClock clock;
+    final SplittableRandom random;
+    final FaultRates faults;
     private final long telemetryNanos;
     private final NodeState enrolledAs;
     private final PriorityQueue<Event> events = new PriorityQueue<>();
     private final Map<String, TwinMachine> machines = new HashMap<>();
-    private final List<TwinMachine> byIndex = new ArrayList<>();
+    final List<TwinMachine> byIndex = new ArrayList<>();
     private final Map<String, Operation> operations = new HashMap<>();
     private final Map<String, TwinMachine> workloadHost = new HashMap<>();
     /** Workloads that ended (succeeded, failed, stopped), kept so that {@link #workload} can say how. */
     private final Map<String, TwinWorkload> ended = new HashMap<>();
-    private final History history = new History();
+    final History history = new History();
+    private final Faults faultProcess = new Faults(this);
     private long sequence;
     private long operationIds;
     private int gpuCount;
@@ -95,7 +96,7 @@ public final class Twin implements Infrastructure {
         this.telemetryNanos = b.telemetryInterval.toNanos();
         this.enrolledAs = b.enrolledAs;
         schedule(telemetryNanos, this::telemetryTick);
-        if (!faults.equals(FaultRates.NONE)) schedule(0, this::faultTick);
+        if (!faults.equals(FaultRates.NONE)) schedule(0, faultProcess::tick);
     }
 
     public static Builder builder() {
@@ -172,7 +173,7 @@ public final class Twin implements Infrastructure {
     public void inject(String machine, FaultKind fault) {
         synchronized (lock) {
             TwinMachine m = require(machine);
-            apply(fault, m, fault == FaultKind.GPU_XID ? random.nextInt(m.gpus()) : 0);
+            faultProcess.apply(fault, m, fault == FaultKind.GPU_XID ? random.nextInt(m.gpus()) : 0);
         }
     }
 
@@ -274,7 +275,7 @@ public final class Twin implements Infrastructure {
             if (m.bmcDown(now)) return Health.unreachable("BMC does not answer");
             List<GpuFault> gpuFaults = new ArrayList<>();
             for (int i = 0; i < m.gpus(); i++) {
-                if (m.xid[i] != 0) gpuFaults.add(new GpuFault(i, m.xid[i], xidText(m.xid[i])));
+                if (m.xid[i] != 0) gpuFaults.add(new GpuFault(i, m.xid[i], Faults.xidText(m.xid[i])));
             }
             String message = !gpuFaults.isEmpty() ? "GPU " + gpuFaults.get(0).gpu() + ": " + gpuFaults.get(0).description()
                     : m.slow ? "running at a third of the speed of its peers" : "";
@@ -342,11 +343,11 @@ public final class Twin implements Infrastructure {
             return start(m, "burn-in", length, () -> {
                 if (!m.running()) return "the machine went down during the burn-in";
                 for (int i = 0; i < m.gpus(); i++) {
-                    if (m.xid[i] != 0) return "GPU " + i + " failed: " + xidText(m.xid[i]);
+                    if (m.xid[i] != 0) return "GPU " + i + " failed: " + Faults.xidText(m.xid[i]);
                 }
                 if (fails && m.gpus() > 0) {
                     m.xid[gpu] = 79;
-                    return "GPU " + gpu + " failed the DCGM level-3 diagnostic: " + xidText(79);
+                    return "GPU " + gpu + " failed the DCGM level-3 diagnostic: " + Faults.xidText(79);
                 }
                 return null;
             });
@@ -521,17 +522,17 @@ public final class Twin implements Infrastructure {
         return op;
     }
 
-    private void schedule(long delayNanos, Runnable action) {
+    void schedule(long delayNanos, Runnable action) {
         events.add(new Event(clock.nanos() + Math.max(0, delayNanos), ++sequence, action));
     }
 
-    private void stopAll(TwinMachine m, String why) {
+    void stopAll(TwinMachine m, String why) {
         for (TwinWorkload w : new ArrayList<>(m.workloads.values())) {
             finish(m, w, why.startsWith("evicted") ? WorkloadObservation.State.STOPPED : WorkloadObservation.State.FAILED, why);
         }
     }
 
-    private void finish(TwinMachine m, TwinWorkload w, WorkloadObservation.State state, String why) {
+    void finish(TwinMachine m, TwinWorkload w, WorkloadObservation.State state, String why) {
         w.state = state;
         w.message = why;
         for (int g : w.gpus) m.allocated[g] -= w.share;
@@ -593,95 +594,5 @@ public final class Twin implements Infrastructure {
         schedule(telemetryNanos, this::telemetryTick);
     }
 
-    /**
-     * Once a simulated hour, draws how many faults of each kind the fleet suffers in the coming hour (Poisson
-     * with mean rate x machines / 24) and schedules each at a random moment on a random machine. Drawing
-     * per hour follows the fleet as it grows, which one long exponential gap drawn at start would not.
-     */
-    private void faultTick() {
-        int n = byIndex.size();
-        if (n > 0) {
-            for (FaultKind kind : FaultKind.values()) {
-                double perMachineDay = switch (kind) {
-                    case MACHINE_DEATH -> faults.machineDeath();
-                    case GPU_XID -> faults.gpuXid();
-                    case BMC_UNREACHABLE -> faults.bmcUnreachable();
-                    case SLOW_NODE -> faults.slowNode();
-                };
-                int count = poisson(perMachineDay * n / 24);
-                for (int i = 0; i < count; i++) {
-                    TwinMachine m = byIndex.get(random.nextInt(n));
-                    int gpu = m.gpus() == 0 ? 0 : random.nextInt(m.gpus());
-                    schedule((long) (random.nextDouble() * FAULT_TICK), () -> apply(kind, m, gpu));
-                }
-            }
-        }
-        schedule(FAULT_TICK, this::faultTick);
-    }
-
-    /** How often fault arrivals are drawn. */
-    private static final long FAULT_TICK = Duration.ofHours(1).toNanos();
-
-    private int poisson(double mean) {
-        if (mean <= 0) return 0;
-        if (mean > 30) return (int) Math.max(0, Math.round(mean + Math.sqrt(mean) * gaussian()));
-        double limit = Math.exp(-mean);
-        double p = random.nextDouble();
-        int k = 0;
-        while (p > limit) {
-            p *= random.nextDouble();
-            k++;
-        }
-        return k;
-    }
-
-    private double gaussian() {
-        double u = 1 - random.nextDouble();
-        double v = random.nextDouble();
-        return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * v);
-    }
-
-    private void apply(FaultKind kind, TwinMachine m, int gpu) {
-        switch (kind) {
-            case MACHINE_DEATH -> {
-                if (m.dead) return;
-                m.dead = true;
-                stopAll(m, "the machine died");
-                history.record(clock.nanos(), m.name, "fault: machine died");
-            }
-            case GPU_XID -> {
-                if (m.gpus() == 0 || m.dead) return;
-                m.xid[gpu] = 79;
-                for (TwinWorkload w : new ArrayList<>(m.workloads.values())) {
-                    for (int g : w.gpus) {
-                        if (g == gpu) {
-                            finish(m, w, WorkloadObservation.State.FAILED, "GPU " + gpu + " fell off the bus");
-                            break;
-                        }
-                    }
-                }
-                history.record(clock.nanos(), m.name, "fault: GPU " + gpu + " Xid 79");
-            }
-            case BMC_UNREACHABLE -> {
-                m.bmcDownUntil = clock.nanos() + Duration.ofMinutes(FaultRates.BMC_OUTAGE_MINUTES).toNanos();
-                history.record(clock.nanos(), m.name, "fault: BMC unreachable for " + FaultRates.BMC_OUTAGE_MINUTES + " min");
-            }
-            case SLOW_NODE -> {
-                if (m.dead) return;
-                m.slow = true;
-                history.record(clock.nanos(), m.name, "fault: slow node");
-            }
-            default -> throw new IllegalStateException("unexpected fault " + kind);
-        }
-    }
-
-    static String xidText(int xid) {
-        return switch (xid) {
-            case 79 -> "Xid 79: GPU has fallen off the bus";
-            case 48 -> "Xid 48: double-bit ECC error";
-            case 94 -> "Xid 94: contained ECC error";
-            default -> "Xid " + xid;
-        };
-    }
 
 }
