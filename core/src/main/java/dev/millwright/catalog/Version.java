@@ -1,0 +1,64 @@
+package dev.millwright.catalog;
+
+import java.util.Objects;
+import org.semver4j.Semver;
+
+/**
+ * A component's version as its vendor writes it ("570.86.15", "12.8", "v24.3.0", "1.33"), ordered as
+ * semantic versions: missing minor and patch numbers count as 0 and a leading "v" is ignored. The text is
+ * kept as written, for people; the order uses the parsed form.
+ */
+public final class Version implements Comparable<Version> {
+    private final String text;
+    private final Semver semver;
+
+    private Version(String text, Semver semver) {
+        this.text = text;
+        this.semver = semver;
+    }
+
+    /** @throws IllegalArgumentException when the text holds no version number */
+    public static Version of(String text) {
+        Objects.requireNonNull(text, "text");
+        Semver s = Semver.coerce(text.trim());
+        if (s == null) throw new IllegalArgumentException("\"" + text + "\" is not a version");
+        return new Version(text.trim(), s);
+    }
+
+    Semver semver() {
+        return semver;
+    }
+
+    public int major() {
+        return semver.getMajor();
+    }
+
+    public int minor() {
+        return semver.getMinor();
+    }
+
+    public int patch() {
+        return semver.getPatch();
+    }
+
+    @Override
+    public int compareTo(Version o) {
+        int c = semver.compareTo(o.semver);
+        return c != 0 ? c : text.compareTo(o.text);
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof Version v && v.semver.equals(semver) && v.text.equals(text);
+    }
+
+    @Override
+    public int hashCode() {
+        return semver.hashCode();
+    }
+
+    @Override
+    public String toString() {
+        return text;
+    }
+}

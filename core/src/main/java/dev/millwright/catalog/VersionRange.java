@@ -1,0 +1,56 @@
+package dev.millwright.catalog;
+
+import java.util.Objects;
+import org.semver4j.RangesList;
+import org.semver4j.RangesListFactory;
+
+/**
+ * A set of versions in npm-style range syntax: {@code >=570.26}, {@code >=12.0 <13.0}, {@code 1.29 - 1.33},
+ * {@code ^2.4}, alternatives joined by {@code ||}. {@code *} is every version.
+ */
+public final class VersionRange {
+    private final String text;
+    private final RangesList ranges;
+
+    private VersionRange(String text, RangesList ranges) {
+        this.text = text;
+        this.ranges = ranges;
+    }
+
+    public static final VersionRange ANY = of("*");
+
+    /** @throws IllegalArgumentException when the text is no range */
+    public static VersionRange of(String text) {
+        Objects.requireNonNull(text, "text");
+        String t = text.trim();
+        RangesList r;
+        try {
+            r = RangesListFactory.create(t);
+        } catch (RuntimeException e) {
+            throw new IllegalArgumentException("\"" + text + "\" is not a version range: " + e.getMessage());
+        }
+        if (r == null || (r.get().isEmpty() && !t.equals("*") && !t.isEmpty())) {
+            throw new IllegalArgumentException("\"" + text + "\" is not a version range");
+        }
+        return new VersionRange(t, r);
+    }
+
+    public boolean contains(Version v) {
+        return ranges.isSatisfiedBy(v.semver());
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof VersionRange r && r.text.equals(text);
+    }
+
+    @Override
+    public int hashCode() {
+        return text.hashCode();
+    }
+
+    @Override
+    public String toString() {
+        return text;
+    }
+}
