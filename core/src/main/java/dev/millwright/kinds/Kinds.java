@@ -2,6 +2,7 @@ package dev.millwright.kinds;
 
 import dev.millwright.resource.KindDefinition;
 import dev.millwright.resource.KindRegistry;
+import dev.millwright.catalog.CatalogKinds;
 import dev.millwright.fleet.FleetKinds;
 import dev.millwright.tenancy.TenancyKinds;
 import java.util.ArrayList;
@@ -21,6 +22,7 @@ public final class Kinds {
     private static KindRegistry build() {
         List<KindDefinition> kinds = new ArrayList<>(TenancyKinds.all());
         kinds.addAll(FleetKinds.all());
+        kinds.addAll(CatalogKinds.all());
         return KindRegistry.of(kinds);
     }
 }

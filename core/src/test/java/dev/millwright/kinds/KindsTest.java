@@ -14,9 +14,9 @@ class KindsTest {
     private final KindRegistry registry = Kinds.registry();
 
     @Test
-    void servesTheTenancyThenTheFleetKindsInRegistrationOrder() {
+    void servesTheTenancyThenTheFleetThenTheCatalogKindsInRegistrationOrder() {
         assertThat(registry.all()).extracting(KindDefinition::kind)
-                .containsExactly("Tenant", "Project", "User", "ServiceAccount", "Site", "Machine", "Cluster", "NodePool");
+                .containsExactly("Tenant", "Project", "User", "ServiceAccount", "Site", "Machine", "Cluster", "NodePool", "Pack", "StackTemplate");
     }
 
     @ParameterizedTest
@@ -31,7 +31,7 @@ class KindsTest {
         assertThatThrownBy(() -> registry.require("Gadget"))
                 .isInstanceOfSatisfying(NotFoundException.class, e -> {
                     assertThat(e.status()).isEqualTo(404);
-                    assertThat(e.getMessage()).contains("\"Gadget\"", "Cluster, Machine, NodePool, Project, ServiceAccount, Site, Tenant, User");
+                    assertThat(e.getMessage()).contains("\"Gadget\"", "Cluster, Machine, NodePool, Pack, Project, ServiceAccount, Site, StackTemplate, Tenant, User");
                 });
     }
 

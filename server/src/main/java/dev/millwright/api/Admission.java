@@ -46,6 +46,11 @@ final class Admission {
             }
         }
         if (kind.kind().equals(FleetKinds.NODE_POOL)) machinesInOnePool(r, errors);
+        if (kind.kind().equals(dev.millwright.catalog.CatalogKinds.STACK_TEMPLATE) && previous != null
+                && !dev.millwright.resource.Json.equivalent(previous.spec(), r.spec())) {
+            errors.computeIfAbsent("spec", k -> new ArrayList<>()).add("a published template version is immutable; publish "
+                    + previous.spec().path("template").asText() + " at a new version instead");
+        }
         if (!errors.isEmpty()) throw new InvalidResourceException(r.key().describe(), errors);
     }
 

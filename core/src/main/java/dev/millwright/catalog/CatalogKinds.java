@@ -1,0 +1,144 @@
+package dev.millwright.catalog;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.millwright.resource.KindDefinition;
+import dev.millwright.resource.KindDefinition.Visibility;
+import dev.millwright.resource.Resource;
+import dev.millwright.resource.Scope;
+import dev.millwright.resource.SpecSchema;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
+
+/**
+ * The kinds of the stack catalog: Pack (a component a platform team adds beside the built-in ones) and
+ * StackTemplate (one immutable published version of a stack). Both are readable by every authenticated
+ * caller, since tenants choose the template versions their environments run.
+ */
+public final class CatalogKinds {
+    public static final String PACK = "Pack";
+    public static final String STACK_TEMPLATE = "StackTemplate";
+
+    private static final Pattern IPV4 = Pattern.compile("^((25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)\\.){3}(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)$");
+    private static final Pattern CIDR = Pattern.compile("^((25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)\\.){3}(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)/(3[0-2]|[12]?\\d)$");
+
+    private CatalogKinds() {
+    }
+
+    public static List<KindDefinition> all() {
+        return List.of(
+                new KindDefinition(PACK, "packs", "One versioned stack component added to the built-in catalog.",
+                        Scope.PLATFORM, Visibility.ALL_AUTHENTICATED, Set.of(),
+                        SpecSchema.classpath(CatalogKinds.class, "Pack.json"), CatalogKinds::packRules,
+                        columns("LAYER", "spec.layer", "PACK", "spec.name", "VERSION", "spec.version", "EOL", "spec.endOfLife")),
+                new KindDefinition(STACK_TEMPLATE, "stacktemplates", "One immutable published version of a stack: ordered layers of packs and typed variables.",
+                        Scope.PLATFORM, Visibility.ALL_AUTHENTICATED, Set.of(),
+                        SpecSchema.classpath(CatalogKinds.class, "StackTemplate.json"), CatalogKinds::templateRules,
+                        columns("TEMPLATE", "spec.template", "VERSION", "spec.version", "LAYERS", "spec.layers#", "VALID", "status.valid")));
+    }
+
+    /** The object name a template version must have: family and version, dots as dashes ("gpu-base-1-2-0"). */
+    public static String templateObjectName(String template, String version) {
+        return template + "-" + version.replace('.', '-');
+    }
+
+    private static Map<String, List<String>> packRules(Resource r) {
+        Map<String, List<String>> errors = new TreeMap<>();
+        JsonNode s = r.spec();
+        version(s.path("version").asText(), "spec.version", errors);
+        for (String list : new String[] {"requires", "conflicts"}) {
+            JsonNode rules = s.path(list);
+            for (int i = 0; i < rules.size(); i++) range(rules.get(i).path("range").asText(), "spec." + list + "[" + i + "].range", errors);
+        }
+        return errors;
+    }
+
+    private static Map<String, List<String>> templateRules(Resource r) {
+        Map<String, List<String>> errors = new TreeMap<>();
+        JsonNode s = r.spec();
+        String expected = templateObjectName(s.path("template").asText(), s.path("version").asText());
+        if (!r.name().equals(expected)) add(errors, "metadata.name", "must be " + expected + " (template and version), so each version is its own object");
+        Set<String> packs = new HashSet<>();
+        JsonNode layers = s.path("layers");
+        for (int i = 0; i < layers.size(); i++) {
+            String pack = layers.get(i).path("pack").asText();
+            if (!packs.add(pack)) add(errors, "spec.layers[" + i + "].pack", "pack " + pack + " is listed twice");
+            version(layers.get(i).path("version").asText(), "spec.layers[" + i + "].version", errors);
+        }
+        Set<String> names = new HashSet<>();
+        JsonNode vars = s.path("variables");
+        for (int i = 0; i < vars.size(); i++) {
+            JsonNode v = vars.get(i);
+            String path = "spec.variables[" + i + "]";
+            if (!names.add(v.path("name").asText())) add(errors, path + ".name", "variable " + v.path("name").asText() + " is declared twice");
+            Pattern regex = null;
+            if (v.has("regex")) {
+                try {
+                    regex = Pattern.compile(v.get("regex").asText());
+                } catch (PatternSyntaxException e) {
+                    add(errors, path + ".regex", "is not a valid regular expression: " + e.getDescription());
+                }
+            }
+            if (v.has("default")) {
+                String why = typeError(v.path("type").asText(), v.get("default"), regex);
+                if (why != null) add(errors, path + ".default", why);
+            }
+        }
+        return errors;
+    }
+
+    /** Why {@code value} is not of variable type {@code type} (or fails {@code regex}), or null when it fits. */
+    public static String typeError(String type, JsonNode value, Pattern regex) {
+        String why = switch (type) {
+            case "string" -> value.isTextual() ? null : "must be a string";
+            case "number" -> value.isNumber() ? null : "must be a number";
+            case "bool" -> value.isBoolean() ? null : "must be true or false";
+            case "version" -> {
+                if (!value.isTextual()) yield "must be a version string";
+                try {
+                    Version.of(value.asText());
+                    yield null;
+                } catch (IllegalArgumentException e) {
+                    yield e.getMessage();
+                }
+            }
+            case "ipv4" -> value.isTextual() && IPV4.matcher(value.asText()).matches() ? null : "must be an IPv4 address";
+            case "cidr" -> value.isTextual() && CIDR.matcher(value.asText()).matches() ? null : "must be an IPv4 CIDR block such as 10.0.0.0/16";
+            default -> "has an unknown type " + type;
+        };
+        if (why == null && regex != null && !regex.matcher(value.asText()).matches()) why = "does not match " + regex.pattern();
+        return why;
+    }
+
+    private static void version(String text, String path, Map<String, List<String>> errors) {
+        try {
+            Version.of(text);
+        } catch (IllegalArgumentException e) {
+            add(errors, path, e.getMessage());
+        }
+    }
+
+    private static void range(String text, String path, Map<String, List<String>> errors) {
+        try {
+            VersionRange.of(text);
+        } catch (IllegalArgumentException e) {
+            add(errors, path, e.getMessage());
+        }
+    }
+
+    private static void add(Map<String, List<String>> errors, String path, String reason) {
+        errors.computeIfAbsent(path, k -> new ArrayList<>()).add(reason);
+    }
+
+    private static Map<String, String> columns(String... headerThenPath) {
+        Map<String, String> out = new LinkedHashMap<>();
+        for (int i = 0; i < headerThenPath.length; i += 2) out.put(headerThenPath[i], headerThenPath[i + 1]);
+        return out;
+    }
+}
