@@ -1,0 +1,85 @@
+package dev.millwright.catalog;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+
+/**
+ * The gpu-operator packs: one per NVIDIA GPU Operator release in {@code gpu_operator_component_versions.csv},
+ * with the software it deploys ({@link GpuOperatorImages}), requiring Kubernetes in the range its
+ * platform-support page gives.
+ *
+ * <p>Matching a release to its platform-support page: a three-part docs tag (v24.9.2) is that release only; a
+ * two-part tag (v25.10) documents the whole minor line (25.10.0, 25.10.1). A release with no matching tag gets
+ * no Kubernetes requirement rather than a neighbour's range, and its source says so. The range is the union
+ * over the page's OS rows (rows without a Kubernetes range are OpenShift-only and add nothing).
+ */
+final class GpuOperatorPacks {
+    static final String NAME = "gpu-operator";
+
+    private static final Pattern TWO_PART_TAG = Pattern.compile("^v\\d+\\.\\d+$");
+
+    private GpuOperatorPacks() {
+    }
+
+    static List<Pack> build(CsvRows components, CsvRows platformSupport, SkipLog skips) {
+        List<Pack> packs = new ArrayList<>();
+        for (CsvRows.Row row : components.rows()) {
+            String tag = row.get("gpu_operator");
+            String written = tag.startsWith("v") ? tag.substring(1) : tag;
+            Version version;
+            try {
+                version = Version.of(written);
+            } catch (IllegalArgumentException e) {
+                skips.skip(row, "GPU Operator release \"" + tag + "\" is no version");
+                continue;
+            }
+            List<CsvRows.Row> support = supportRows(tag, platformSupport);
+            List<MinorRanges.Span> spans = new ArrayList<>();
+            for (CsvRows.Row s : support) {
+                String k8s = s.get("kubernetes_range");
+                if (k8s.isEmpty()) continue;
+                MinorRanges.parse(k8s).ifPresentOrElse(spans::add,
+                        () -> skips.skip(s, "kubernetes_range \"" + k8s + "\" is not of the form 1.22-1.29"));
+            }
+            List<Pack.Requirement> requires = new ArrayList<>();
+            String supportSource;
+            if (support.isEmpty()) {
+                supportSource = "no platform-support row for this release in gpu_operator_platform_support.csv, so no kubernetes requirement";
+            } else if (spans.isEmpty()) {
+                supportSource = "platform-support " + lines(support) + " give no usable Kubernetes range, so no kubernetes requirement";
+            } else {
+                List<MinorRanges.Span> union = MinorRanges.union(spans);
+                CsvRows.Row first = support.get(0);
+                requires.add(new Pack.Requirement("kubernetes", VersionRange.of(MinorRanges.rangeText(union)),
+                        "GPU Operator " + written + " supports Kubernetes " + MinorRanges.text(union)
+                                + " over the OSes its platform-support page lists (" + first.get("source")
+                                + ", docs tag " + first.get("gpu_operator_docs_tag") + ")."));
+                supportSource = "kubernetes range from " + lines(support) + " (" + first.get("source") + ", docs tag "
+                        + first.get("gpu_operator_docs_tag") + ")";
+            }
+            String source = NAME + " " + written + " from " + row.where() + " (" + row.get("source") + "); " + supportSource;
+            packs.add(new Pack(Layer.GPU_OPERATOR, NAME, version, requires, List.of(), Set.of(), false, false,
+                    GpuOperatorImages.packages(row, tag), null, source));
+        }
+        return packs;
+    }
+
+    private static List<CsvRows.Row> supportRows(String tag, CsvRows platformSupport) {
+        List<CsvRows.Row> exact = new ArrayList<>();
+        List<CsvRows.Row> minorLine = new ArrayList<>();
+        for (CsvRows.Row s : platformSupport.rows()) {
+            String docs = s.get("gpu_operator_docs_tag");
+            if (docs.equals(tag)) exact.add(s);
+            else if (TWO_PART_TAG.matcher(docs).matches() && tag.startsWith(docs + ".")) minorLine.add(s);
+        }
+        return exact.isEmpty() ? minorLine : exact;
+    }
+
+    private static String lines(List<CsvRows.Row> rows) {
+        if (rows.size() == 1) return rows.get(0).where();
+        return rows.get(0).file() + " lines " + rows.stream().map(r -> String.valueOf(r.line())).collect(Collectors.joining(", "));
+    }
+}
