@@ -1,6 +1,7 @@
 package dev.millwright.catalog;
 
 import java.util.Objects;
+import java.util.regex.Pattern;
 import org.semver4j.RangesList;
 import org.semver4j.RangesListFactory;
 
@@ -17,6 +18,12 @@ public final class VersionRange {
         this.ranges = ranges;
     }
 
+    /**
+     * Zeros that open a number ("580.65.06"). semver4j drops a comparator whose version has them, silently:
+     * {@code >=580.65.06 <600} would mean {@code <600}. Versions parse them as numbers, so ranges do too.
+     */
+    private static final Pattern LEADING_ZEROS = Pattern.compile("(?<!\\d)0+(?=\\d)");
+
     public static final VersionRange ANY = of("*");
 
     /** @throws IllegalArgumentException when the text is no range */
@@ -25,7 +32,7 @@ public final class VersionRange {
         String t = text.trim();
         RangesList r;
         try {
-            r = RangesListFactory.create(t);
+            r = RangesListFactory.create(LEADING_ZEROS.matcher(t).replaceAll(""));
         } catch (RuntimeException e) {
             throw new IllegalArgumentException("\"" + text + "\" is not a version range: " + e.getMessage());
         }
