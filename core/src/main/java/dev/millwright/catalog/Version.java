@@ -41,15 +41,16 @@ public final class Version implements Comparable<Version> {
         return semver.getPatch();
     }
 
+    /** By version only: "12.8" and "12.8.0" are the same version, written two ways. */
     @Override
     public int compareTo(Version o) {
-        int c = semver.compareTo(o.semver);
-        return c != 0 ? c : text.compareTo(o.text);
+        return semver.compareTo(o.semver);
     }
 
+    /** Consistent with {@link #compareTo}: equal versions are equal however they are written. */
     @Override
     public boolean equals(Object o) {
-        return o instanceof Version v && v.semver.equals(semver) && v.text.equals(text);
+        return o instanceof Version v && v.semver.compareTo(semver) == 0;
     }
 
     @Override

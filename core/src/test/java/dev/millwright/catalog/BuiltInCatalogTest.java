@@ -6,7 +6,6 @@ import java.time.LocalDate;
 import java.util.List;
 import java.util.Optional;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -131,7 +130,6 @@ class BuiltInCatalogTest {
     }
 
     @Test
-    @Disabled("bug reproduction: Version.compareTo breaks ties by text, so Catalog.find(\"cuda\", \"12.8\") misses cuda 12.8.0")
     @DisplayName("cuda 12.8 is found by its short name")
     void findsCudaByShortVersion() {
         assertThat(CATALOG.find("cuda", "12.8")).isPresent();
