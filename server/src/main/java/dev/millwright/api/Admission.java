@@ -1,6 +1,9 @@
 package dev.millwright.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.millwright.catalog.BuiltInCatalog;
+import dev.millwright.catalog.Catalog;
+import dev.millwright.catalog.TemplateCheck;
 import dev.millwright.fleet.FleetKinds;
 import dev.millwright.resource.InvalidResourceException;
 import dev.millwright.resource.KindDefinition;
@@ -22,9 +25,11 @@ import java.util.TreeMap;
  */
 final class Admission {
     private final ResourceStore store;
+    private final java.time.Clock clock;
 
-    Admission(ResourceStore store) {
+    Admission(ResourceStore store, java.time.Clock clock) {
         this.store = store;
+        this.clock = clock;
     }
 
     void admit(KindDefinition kind, Resource r) {
@@ -46,12 +51,26 @@ final class Admission {
             }
         }
         if (kind.kind().equals(FleetKinds.NODE_POOL)) machinesInOnePool(r, errors);
+        if (kind.kind().equals(dev.millwright.catalog.CatalogKinds.STACK_TEMPLATE) && previous == null) {
+            // a template whose layers conflict, or name packs the catalog lacks, is never published
+            TemplateCheck.check(catalog(), r.spec(), java.time.LocalDate.ofInstant(clock.instant(), java.time.ZoneOffset.UTC))
+                    .errors().forEach((k, v) -> errors.computeIfAbsent(k, x -> new ArrayList<>()).addAll(v));
+        }
         if (kind.kind().equals(dev.millwright.catalog.CatalogKinds.STACK_TEMPLATE) && previous != null
                 && !dev.millwright.resource.Json.equivalent(previous.spec(), r.spec())) {
             errors.computeIfAbsent("spec", k -> new ArrayList<>()).add("a published template version is immutable; publish "
                     + previous.spec().path("template").asText() + " at a new version instead");
         }
         if (!errors.isEmpty()) throw new InvalidResourceException(r.key().describe(), errors);
+    }
+
+    /** The built-in catalog and the platform team's Pack objects. */
+    Catalog catalog() {
+        List<dev.millwright.catalog.Pack> own = new ArrayList<>();
+        for (Resource p : store.listAll(ListOptions.all(dev.millwright.catalog.CatalogKinds.PACK)).items()) {
+            own.add(TemplateCheck.fromSpec(p.spec()));
+        }
+        return TemplateCheck.merged(BuiltInCatalog.load(), own);
     }
 
     private void machinesInOnePool(Resource pool, Map<String, List<String>> errors) {

@@ -37,7 +37,7 @@ final class ResourceHandlers {
         this.api = api;
         this.gate = gate;
         this.watches = new WatchStream(api);
-        this.admission = new Admission(api.store());
+        this.admission = new Admission(api.store(), api.clock());
     }
 
     // ---- reads
