@@ -52,6 +52,13 @@ public final class CatalogKinds {
         Map<String, List<String>> errors = new TreeMap<>();
         JsonNode s = r.spec();
         version(s.path("version").asText(), "spec.version", errors);
+        if (s.hasNonNull("endOfLife")) {
+            try {
+                java.time.LocalDate.parse(s.get("endOfLife").asText());
+            } catch (java.time.format.DateTimeParseException e) {
+                add(errors, "spec.endOfLife", "is not a calendar date: " + s.get("endOfLife").asText());
+            }
+        }
         for (String list : new String[] {"requires", "conflicts"}) {
             JsonNode rules = s.path(list);
             for (int i = 0; i < rules.size(); i++) range(rules.get(i).path("range").asText(), "spec." + list + "[" + i + "].range", errors);

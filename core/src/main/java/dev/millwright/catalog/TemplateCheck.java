@@ -39,14 +39,16 @@ public final class TemplateCheck {
         Map<String, List<String>> errors = new TreeMap<>();
         List<Pack> chosen = new ArrayList<>();
         Map<String, Integer> layerOf = new HashMap<>();
+        java.util.Set<String> unresolved = new java.util.HashSet<>();
         JsonNode layers = templateSpec.path("layers");
         for (int i = 0; i < layers.size(); i++) {
             String name = layers.get(i).path("pack").asText();
             String version = layers.get(i).path("version").asText();
             String path = "spec.layers[" + i + "]";
             try {
-                var pack = catalog.find(name, version);
+                var pack = find(catalog, name, version);
                 if (pack.isEmpty()) {
+                    unresolved.add(name);
                     String known = catalog.versions(name).stream().limit(5).map(p -> p.version().toString())
                             .reduce((a, b) -> a + ", " + b).orElse("");
                     add(errors, path + ".version", catalog.versions(name).isEmpty()
@@ -62,10 +64,27 @@ public final class TemplateCheck {
         }
         StackValidation v = CompatibilitySolver.validate(new Stack(chosen), today);
         for (Conflict c : v.conflicts()) {
+            // a layer the catalog lacks is reported once, not again as "missing" by the packs that need it
+            if (c.rule() == Conflict.Rule.MISSING && unresolved.contains(c.other())) continue;
             Integer i = layerOf.get(c.pack().split(" ", 2)[0]); // "cuda 12.8" names the layer of cuda
             add(errors, i == null ? "spec.layers" : "spec.layers[" + i + "]", c.message());
         }
         return new Result(errors, v.warnings());
+    }
+
+    /**
+     * The pack a layer names: that exact version, or for a release line written with fewer numbers
+     * ("kubernetes 1.33", "ubuntu 24.04") the newest patch of that line the catalog has.
+     */
+    static java.util.Optional<Pack> find(Catalog catalog, String name, String version) {
+        var exact = catalog.find(name, version);
+        if (exact.isPresent()) return exact;
+        String[] parts = version.replaceFirst("^[vV]", "").split("[-+~]", 2)[0].split("\\.");
+        if (parts.length > 2) return exact;
+        Version line = Version.of(version);
+        return catalog.versions(name).stream()
+                .filter(p -> p.version().major() == line.major() && (parts.length < 2 || p.version().minor() == line.minor()))
+                .findFirst();
     }
 
     /** The packs that Pack objects of the store describe (their specs). */

@@ -17,9 +17,13 @@ public final class Version implements Comparable<Version> {
         this.semver = semver;
     }
 
+    /** Digits first (after an optional "v"), up to four numbers, then an optional pre-release or build part. */
+    private static final java.util.regex.Pattern SHAPE = java.util.regex.Pattern.compile("^[vV]?\\d+(\\.\\d+){0,3}([-+~][0-9A-Za-z.+~-]*)?$");
+
     /** @throws IllegalArgumentException when the text holds no version number */
     public static Version of(String text) {
         Objects.requireNonNull(text, "text");
+        if (!SHAPE.matcher(text.trim()).matches()) throw new IllegalArgumentException("\"" + text + "\" is not a version");
         Semver s = Semver.coerce(text.trim());
         if (s == null) throw new IllegalArgumentException("\"" + text + "\" is not a version");
         return new Version(text.trim(), s);
@@ -53,9 +57,10 @@ public final class Version implements Comparable<Version> {
         return o instanceof Version v && v.semver.compareTo(semver) == 0;
     }
 
+    /** Over what {@link #equals} compares: build metadata ("+b1") is not part of a version's identity. */
     @Override
     public int hashCode() {
-        return semver.hashCode();
+        return Objects.hash(semver.getMajor(), semver.getMinor(), semver.getPatch(), semver.getPreRelease());
     }
 
     @Override

@@ -50,6 +50,16 @@ class CatalogKindsTest {
     }
 
     @Test
+    void aPackEndOfLifeMustBeACalendarDate() {
+        Resource pack = parse("""
+                kind: Pack
+                metadata: {name: late}
+                spec: {layer: cuda, name: cuda, version: "12.8", endOfLife: "2025-02-30"}
+                """);
+        assertThat(invalid(pack).details()).containsKey("spec.endOfLife");
+    }
+
+    @Test
     void aTemplateVersionIsItsOwnObjectNamedAfterFamilyAndVersion() {
         Resource t = template("gpu-base-1-2-0", "gpu-base", "1.2.0");
         assertThatCode(() -> Validation.validate(Kinds.registry().require("StackTemplate"), t)).doesNotThrowAnyException();

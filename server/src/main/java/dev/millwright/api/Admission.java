@@ -68,7 +68,12 @@ final class Admission {
     Catalog catalog() {
         List<dev.millwright.catalog.Pack> own = new ArrayList<>();
         for (Resource p : store.listAll(ListOptions.all(dev.millwright.catalog.CatalogKinds.PACK)).items()) {
-            own.add(TemplateCheck.fromSpec(p.spec()));
+            try {
+                own.add(TemplateCheck.fromSpec(p.spec()));
+            } catch (RuntimeException e) {
+                // stored before a rule existed: left out of the catalog rather than breaking every publication
+                org.slf4j.LoggerFactory.getLogger(Admission.class).warn("Pack {} is left out of the catalog: {}", p.name(), e.getMessage());
+            }
         }
         return TemplateCheck.merged(BuiltInCatalog.load(), own);
     }
