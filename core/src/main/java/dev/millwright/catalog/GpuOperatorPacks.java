@@ -56,7 +56,9 @@ final class GpuOperatorPacks {
                 requires.add(new Pack.Requirement("kubernetes", VersionRange.of(MinorRanges.rangeText(union)),
                         "GPU Operator " + written + " supports Kubernetes " + MinorRanges.text(union)
                                 + " over the OSes its platform-support page lists (" + first.get("source")
-                                + ", docs tag " + first.get("gpu_operator_docs_tag") + ")."));
+                                + ", docs tag " + first.get("gpu_operator_docs_tag")
+                                + (inherited(tag, first) ? "; this release is not listed, so it takes that earliest documented patch of its line" : "")
+                                + ")."));
                 supportSource = "kubernetes range from " + lines(support) + " (" + first.get("source") + ", docs tag "
                         + first.get("gpu_operator_docs_tag") + ")";
             }
@@ -75,7 +77,34 @@ final class GpuOperatorPacks {
             if (docs.equals(tag)) exact.add(s);
             else if (TWO_PART_TAG.matcher(docs).matches() && tag.startsWith(docs + ".")) minorLine.add(s);
         }
-        return exact.isEmpty() ? minorLine : exact;
+        if (!exact.isEmpty()) return exact;
+        if (!minorLine.isEmpty()) return minorLine;
+        return sameLineInherited(tag, platformSupport);
+    }
+
+    /**
+     * A patch release the docs do not list takes the range of the earliest documented patch of its minor
+     * line: the narrowest its line promised, rather than no rule at all, which would let the solver pair it
+     * with any Kubernetes.
+     */
+    private static List<CsvRows.Row> sameLineInherited(String tag, CsvRows platformSupport) {
+        String line = tag.replaceFirst("^(v\\d+\\.\\d+)\\..*$", "$1");
+        if (line.equals(tag)) return List.of();
+        String earliest = null;
+        for (CsvRows.Row s : platformSupport.rows()) {
+            String docs = s.get("gpu_operator_docs_tag");
+            if (!docs.startsWith(line + ".")) continue;
+            if (earliest == null || Version.of(docs).compareTo(Version.of(earliest)) < 0) earliest = docs;
+        }
+        if (earliest == null) return List.of();
+        List<CsvRows.Row> out = new ArrayList<>();
+        for (CsvRows.Row s : platformSupport.rows()) if (s.get("gpu_operator_docs_tag").equals(earliest)) out.add(s);
+        return out;
+    }
+
+    private static boolean inherited(String tag, CsvRows.Row row) {
+        String docs = row.get("gpu_operator_docs_tag");
+        return !docs.equals(tag) && !TWO_PART_TAG.matcher(docs).matches();
     }
 
     private static String lines(List<CsvRows.Row> rows) {

@@ -152,12 +152,21 @@ class BuiltInCatalogTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"1.9.0", "23.6.2", "24.6.1", "24.9.1", "25.3.2"})
-    @DisplayName("a GPU Operator release without a platform-support row has no Kubernetes requirement, and says so")
+    @ValueSource(strings = {"1.9.0", "23.6.2"})
+    @DisplayName("a GPU Operator release of a line the docs never list has no Kubernetes requirement, and says so")
     void gpuOperatorWithoutPlatformSupport(String release) {
         Pack operator = pack("gpu-operator", release);
         assertThat(requirement(operator, "kubernetes")).isEmpty();
         assertThat(operator.source()).contains("no platform-support row for this release");
+    }
+
+    @ParameterizedTest
+    @CsvSource({"24.6.1, >=1.22.0 <1.31.0", "24.9.1, >=1.24.0 <1.32.0", "25.3.2, >=1.29.0 <1.33.0"})
+    @DisplayName("an unlisted patch release takes the Kubernetes range of the earliest documented patch of its line, and says so")
+    void gpuOperatorPatchInheritsItsLine(String release, String range) {
+        Pack operator = pack("gpu-operator", release);
+        assertThat(requirement(operator, "kubernetes")).map(r -> r.range().toString()).contains(range);
+        assertThat(requirement(operator, "kubernetes").orElseThrow().reason()).contains("this release is not listed");
     }
 
     @Test
