@@ -69,7 +69,7 @@ public final class BuiltInCatalog {
         List<Pack> packs = new ArrayList<>();
         packs.addAll(DriverPacks.build(endOfLifeDate, operatorComponents, operatorDrivers, branches, skips));
         packs.addAll(CudaPacks.build(cudaMinimums, cudaMinorCompat, skips));
-        packs.addAll(GpuOperatorPacks.build(operatorComponents, operatorPlatforms, skips));
+        packs.addAll(GpuOperatorPacks.build(operatorComponents, operatorPlatforms, operatorDrivers, skips));
         packs.addAll(LifecyclePacks.build(endOfLifeDate, skips));
         packs.addAll(FrameworkPacks.build(skips));
         // 4. Index them; a pack built twice is a loader bug, and Catalog.of refuses it.

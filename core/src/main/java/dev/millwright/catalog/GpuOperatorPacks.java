@@ -24,7 +24,7 @@ final class GpuOperatorPacks {
     private GpuOperatorPacks() {
     }
 
-    static List<Pack> build(CsvRows components, CsvRows platformSupport, SkipLog skips) {
+    static List<Pack> build(CsvRows components, CsvRows platformSupport, CsvRows supportedDrivers, SkipLog skips) {
         List<Pack> packs = new ArrayList<>();
         for (CsvRows.Row row : components.rows()) {
             String tag = row.get("gpu_operator");
@@ -61,6 +61,12 @@ final class GpuOperatorPacks {
                                 + ")."));
                 supportSource = "kubernetes range from " + lines(support) + " (" + first.get("source") + ", docs tag "
                         + first.get("gpu_operator_docs_tag") + ")";
+            }
+            List<CsvRows.Row> drivers = supportRows(tag, supportedDrivers);
+            if (!drivers.isEmpty()) {
+                CsvRows.Row d = drivers.get(0);
+                driverRule(written, d).ifPresent(requires::add);
+                supportSource += "; driver branches from " + d.where() + " (" + d.get("source") + ")";
             }
             String source = NAME + " " + written + " from " + row.where() + " (" + row.get("source") + "); " + supportSource;
             packs.add(new Pack(Layer.GPU_OPERATOR, NAME, version, requires, List.of(), Set.of(), false, false,
@@ -100,6 +106,30 @@ final class GpuOperatorPacks {
         List<CsvRows.Row> out = new ArrayList<>();
         for (CsvRows.Row s : platformSupport.rows()) if (s.get("gpu_operator_docs_tag").equals(earliest)) out.add(s);
         return out;
+    }
+
+    /**
+     * The driver branches a release's component matrix lists: each branch from its lowest listed version up
+     * to the next branch (newer patches of a validated branch are supported), the branches joined as
+     * alternatives.
+     */
+    private static java.util.Optional<Pack.Requirement> driverRule(String release, CsvRows.Row row) {
+        java.util.TreeMap<Integer, Version> lowest = new java.util.TreeMap<>(java.util.Comparator.reverseOrder());
+        for (String v : row.get("driver_versions_listed_in_component_matrix").trim().split("\\s+")) {
+            if (v.isEmpty()) continue;
+            Version version = Version.of(v);
+            lowest.merge(version.major(), version, (a, b) -> a.compareTo(b) <= 0 ? a : b);
+        }
+        if (lowest.isEmpty()) return java.util.Optional.empty();
+        String range = lowest.entrySet().stream()
+                .map(e -> ">=" + e.getValue() + " <" + (e.getKey() + 1) + ".0.0")
+                .collect(Collectors.joining(" || "));
+        String branches = lowest.keySet().stream().map(String::valueOf).collect(Collectors.joining(", "));
+        return java.util.Optional.of(new Pack.Requirement("gpu-driver", VersionRange.of(range),
+                "GPU Operator " + release + " is validated with driver branches " + branches + " (its component matrix, "
+                        + row.get("source") + ", docs tag " + row.get("gpu_operator_docs_tag")
+                        + (inherited("v" + release, row) ? "; this release is not listed, so it takes that documented release of its line" : "")
+                        + ")."));
     }
 
     private static boolean inherited(String tag, CsvRows.Row row) {

@@ -160,6 +160,22 @@ class BuiltInCatalogTest {
         assertThat(operator.source()).contains("no platform-support row for this release");
     }
 
+    @Test
+    @DisplayName("a GPU Operator release requires one of the driver branches its component matrix lists")
+    void gpuOperatorRequiresItsValidatedDriverBranches() {
+        Pack.Requirement drivers = requirement(pack("gpu-operator", "25.10.1"), "gpu-driver").orElseThrow();
+        assertThat(drivers.range().contains(Version.of("580.95.05"))).isTrue();
+        assertThat(drivers.range().contains(Version.of("535.288.01"))).isTrue();
+        assertThat(drivers.range().contains(Version.of("610.57.04"))).isFalse();
+        assertThat(drivers.range().contains(Version.of("560.35.03"))).isFalse();
+        assertThat(drivers.reason()).contains("580, 575, 570, 550, 535");
+
+        Solution s = CompatibilitySolver.newest(CATALOG, List.of("kubernetes", "gpu-operator", "gpu-driver"),
+                java.util.Map.of("kubernetes", VersionRange.of("1.31.x")), java.time.LocalDate.of(2026, 11, 27));
+        Stack stack = s.found().orElseThrow();
+        assertThat(stack.get("gpu-driver").orElseThrow().version().major()).isLessThan(590);
+    }
+
     @ParameterizedTest
     @CsvSource({"24.6.1, >=1.22.0 <1.31.0", "24.9.1, >=1.24.0 <1.32.0", "25.3.2, >=1.29.0 <1.33.0"})
     @DisplayName("an unlisted patch release takes the Kubernetes range of the earliest documented patch of its line, and says so")
