@@ -30,8 +30,11 @@ final class ApiClient {
     record Kind(String kind, String plural, boolean tenantScoped, Map<String, String> printColumns) {
     }
 
-    /** A response with its status, for callers that branch on it. */
-    record Reply(int status, JsonNode body) {
+    /** A response with its status, for callers that branch on it; {@code warnings} are the server's Warning headers. */
+    record Reply(int status, JsonNode body, List<String> warnings) {
+        Reply(int status, JsonNode body) {
+            this(status, body, List.of());
+        }
     }
 
     ApiClient(ClientConfig config) {
@@ -59,7 +62,9 @@ final class ApiClient {
             } catch (IOException e) {
                 parsed = Json.object().put("message", new String(r.body(), StandardCharsets.UTF_8));
             }
-            return new Reply(r.statusCode(), parsed);
+            List<String> warnings = r.headers().allValues("Warning").stream()
+                    .map(w -> w.replaceFirst("^\\d{3} - \"?", "").replaceFirst("\"$", "")).toList();
+            return new Reply(r.statusCode(), parsed, warnings);
         } catch (ConnectException e) {
             throw new CliException(ExitCodes.UNREACHABLE, "cannot reach the Millwright server at " + config.server()
                     + " (is it running? start it with ./millwright up, or set --server / MILLWRIGHT_SERVER)");

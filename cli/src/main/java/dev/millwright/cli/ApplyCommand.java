@@ -62,6 +62,7 @@ final class ApplyCommand implements Callable<Integer> {
                 ApiClient.Reply created = api.send("POST", ApiClient.collection(kind, kind.tenantScoped() ? t : null), body, "application/json");
                 if (created.status() == 409) continue; // created meanwhile: update it instead
                 ApiClient.expectOk(created);
+                created.warnings().forEach(w -> System.err.println("warning: " + label + ": " + w));
                 return label + " created";
             }
             ApiClient.expectOk(current);

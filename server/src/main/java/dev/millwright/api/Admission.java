@@ -64,6 +64,16 @@ final class Admission {
         if (!errors.isEmpty()) throw new InvalidResourceException(r.key().describe(), errors);
     }
 
+    /**
+     * What a person should know about an object that was admitted: for a template, the components past or near
+     * their end of life. Sent back as HTTP {@code Warning} headers, as Kubernetes does for deprecations.
+     */
+    List<String> warnings(KindDefinition kind, Resource r) {
+        if (!kind.kind().equals(dev.millwright.catalog.CatalogKinds.STACK_TEMPLATE)) return List.of();
+        return TemplateCheck.check(catalog(), r.spec(), java.time.LocalDate.ofInstant(clock.instant(), java.time.ZoneOffset.UTC))
+                .warnings().stream().map(dev.millwright.catalog.Warning::message).toList();
+    }
+
     /** The built-in catalog and the platform team's Pack objects. */
     Catalog catalog() {
         List<dev.millwright.catalog.Pack> own = new ArrayList<>();

@@ -132,6 +132,9 @@ final class ResourceHandlers {
         admission.admit(kind, wanted);
         Resource stored = api.store().create(wanted, WriteContext.of(p.identity()));
         afterWrite(kind);
+        for (String w : admission.warnings(kind, stored)) {
+            ctx.res().addHeader("Warning", "299 - \"" + w.replace("\"", "'") + "\"");
+        }
         respond(ctx, 201, ResourceCodec.toJson(stored));
     }
 

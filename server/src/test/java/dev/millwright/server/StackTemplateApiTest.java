@@ -89,6 +89,15 @@ class StackTemplateApiTest {
     }
 
     @Test
+    void publishingATemplateWithAnEndOfLifeComponentWarnsButSucceeds() {
+        var r = server.admin("POST", "/api/v1/stacktemplates", """
+                {"kind":"StackTemplate","metadata":{"name":"legacy-1-0-0"},
+                 "spec":{"template":"legacy","version":"1.0.0","layers":[{"pack":"kubernetes","version":"1.29"}]}}""");
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(201);
+        assertThat(r.headers().allValues("Warning")).anySatisfy(w -> assertThat(w).startsWith("299 - ").contains("kubernetes 1.29").contains("end of life"));
+    }
+
+    @Test
     void everyAuthenticatedCallerReadsTheCatalogKinds() {
         assertThat(server.admin("GET", "/api/v1/packs", null).statusCode()).isEqualTo(200);
         assertThat(server.call("GET", "/api/v1/stacktemplates", null, null).statusCode()).isEqualTo(401);
