@@ -24,6 +24,7 @@ import java.util.regex.PatternSyntaxException;
 public final class CatalogKinds {
     public static final String PACK = "Pack";
     public static final String STACK_TEMPLATE = "StackTemplate";
+    public static final String ENVIRONMENT = "Environment";
 
     private static final Pattern IPV4 = Pattern.compile("^((25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)\\.){3}(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)$");
     private static final Pattern CIDR = Pattern.compile("^((25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)\\.){3}(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)/(3[0-2]|[12]?\\d)$");
@@ -40,7 +41,35 @@ public final class CatalogKinds {
                 new KindDefinition(STACK_TEMPLATE, "stacktemplates", "One immutable published version of a stack: ordered layers of packs and typed variables.",
                         Scope.PLATFORM, Visibility.ALL_AUTHENTICATED, Set.of(),
                         SpecSchema.classpath(CatalogKinds.class, "StackTemplate.json"), CatalogKinds::templateRules,
-                        columns("TEMPLATE", "spec.template", "VERSION", "spec.version", "LAYERS", "spec.layers#", "VALID", "status.valid")));
+                        columns("TEMPLATE", "spec.template", "VERSION", "spec.version", "LAYERS", "spec.layers#", "VALID", "status.valid")),
+                new KindDefinition(ENVIRONMENT, "environments", "A tenant's dev, staging or prod: one template version, its node pools, quota and policies.",
+                        Scope.TENANT, Visibility.TENANT_MEMBERS, Set.of("tenant-admin"),
+                        SpecSchema.classpath(CatalogKinds.class, "Environment.json"), null,
+                        columns("STAGE", "spec.stage", "TEMPLATE", "spec.template.name", "VERSION", "spec.template.version",
+                                "NODES", "status.nodes", "GPUS", "status.gpus"),
+                        CatalogKinds::environmentReferences, CatalogKinds::environmentClaims));
+    }
+
+    private static List<dev.millwright.resource.Reference> environmentReferences(Resource r) {
+        List<dev.millwright.resource.Reference> refs = new ArrayList<>();
+        JsonNode t = r.spec().path("template");
+        refs.add(new dev.millwright.resource.Reference("spec.template", STACK_TEMPLATE, "",
+                templateObjectName(t.path("name").asText(), t.path("version").asText())));
+        JsonNode pools = r.spec().path("nodePools");
+        for (int i = 0; i < pools.size(); i++) {
+            refs.add(new dev.millwright.resource.Reference("spec.nodePools[" + i + "]", "NodePool", "", pools.get(i).asText()));
+        }
+        return refs;
+    }
+
+    /** A node pool serves one environment: what one environment changes on its nodes no other runs on. */
+    private static List<dev.millwright.resource.Claim> environmentClaims(Resource r) {
+        List<dev.millwright.resource.Claim> claims = new ArrayList<>();
+        JsonNode pools = r.spec().path("nodePools");
+        for (int i = 0; i < pools.size(); i++) {
+            claims.add(new dev.millwright.resource.Claim("spec.nodePools[" + i + "]", "nodepool", pools.get(i).asText()));
+        }
+        return claims;
     }
 
     /** The object name a template version must have: family and version, dots as dashes ("gpu-base-1-2-0"). */

@@ -16,7 +16,7 @@ class KindsTest {
     @Test
     void servesTheTenancyThenTheFleetThenTheCatalogKindsInRegistrationOrder() {
         assertThat(registry.all()).extracting(KindDefinition::kind)
-                .containsExactly("Tenant", "Project", "User", "ServiceAccount", "Site", "Machine", "Cluster", "NodePool", "Pack", "StackTemplate");
+                .containsExactly("Tenant", "Project", "User", "ServiceAccount", "Site", "Machine", "Cluster", "NodePool", "Pack", "StackTemplate", "Environment");
     }
 
     @ParameterizedTest
@@ -31,7 +31,7 @@ class KindsTest {
         assertThatThrownBy(() -> registry.require("Gadget"))
                 .isInstanceOfSatisfying(NotFoundException.class, e -> {
                     assertThat(e.status()).isEqualTo(404);
-                    assertThat(e.getMessage()).contains("\"Gadget\"", "Cluster, Machine, NodePool, Pack, Project, ServiceAccount, Site, StackTemplate, Tenant, User");
+                    assertThat(e.getMessage()).contains("\"Gadget\"", "Cluster, Environment, Machine, NodePool, Pack, Project, ServiceAccount, Site, StackTemplate, Tenant, User");
                 });
     }
 

@@ -51,6 +51,7 @@ final class Admission {
             }
         }
         if (kind.kind().equals(FleetKinds.NODE_POOL)) machinesInOnePool(r, errors);
+        if (kind.kind().equals(dev.millwright.catalog.CatalogKinds.ENVIRONMENT)) poolsOfThisTenant(r, errors);
         if (kind.kind().equals(dev.millwright.catalog.CatalogKinds.STACK_TEMPLATE) && previous == null) {
             // a template whose layers conflict, or name packs the catalog lacks, is never published
             TemplateCheck.check(catalog(), r.spec(), java.time.LocalDate.ofInstant(clock.instant(), java.time.ZoneOffset.UTC))
@@ -72,6 +73,24 @@ final class Admission {
         if (!kind.kind().equals(dev.millwright.catalog.CatalogKinds.STACK_TEMPLATE)) return List.of();
         return TemplateCheck.check(catalog(), r.spec(), java.time.LocalDate.ofInstant(clock.instant(), java.time.ZoneOffset.UTC))
                 .warnings().stream().map(dev.millwright.catalog.Warning::message).toList();
+    }
+
+    /** An environment may use a pool only if neither the pool nor its cluster is dedicated to another tenant. */
+    private void poolsOfThisTenant(Resource env, Map<String, List<String>> errors) {
+        var pools = env.spec().path("nodePools");
+        for (int i = 0; i < pools.size(); i++) {
+            var pool = store.get(dev.millwright.resource.ResourceKey.platform(FleetKinds.NODE_POOL, pools.get(i).asText()));
+            if (pool.isEmpty()) continue; // reported as a missing reference
+            String dedicated = pool.get().spec().path("tenant").asText("");
+            if (dedicated.isEmpty()) {
+                dedicated = store.get(dev.millwright.resource.ResourceKey.platform(FleetKinds.CLUSTER, pool.get().spec().path("cluster").asText()))
+                        .map(c -> c.spec().path("tenant").asText("")).orElse("");
+            }
+            if (!dedicated.isEmpty() && !dedicated.equals(env.tenant())) {
+                errors.computeIfAbsent("spec.nodePools[" + i + "]", k -> new ArrayList<>())
+                        .add("node pool " + pools.get(i).asText() + " is dedicated to another tenant");
+            }
+        }
     }
 
     /** The built-in catalog and the platform team's Pack objects. */

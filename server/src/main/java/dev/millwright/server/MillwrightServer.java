@@ -7,6 +7,7 @@ import dev.millwright.control.Controller;
 import dev.millwright.control.ControllerManager;
 import dev.millwright.control.tenancy.ProjectController;
 import dev.millwright.control.fleet.ClusterController;
+import dev.millwright.control.fleet.EnvironmentController;
 import dev.millwright.control.fleet.MachineController;
 import dev.millwright.control.fleet.SiteController;
 import dev.millwright.control.tenancy.TenantController;
@@ -125,7 +126,7 @@ public final class MillwrightServer implements AutoCloseable {
 
         String identity = identity();
         List<Controller> list = List.of(new TenantController(), new ProjectController(), new MachineController(twin),
-                new SiteController(), new ClusterController());
+                new SiteController(), new ClusterController(), new EnvironmentController());
         controllers = new ControllerManager(store, feed, events, new Leases(db), config.clock(), identity,
                 config.leaseDuration(), config.resync(), list);
         controllers.start();

@@ -29,11 +29,13 @@ final class Claims {
         if (claims.isEmpty()) return;
         Map<String, List<String>> errors = new TreeMap<>();
         for (Claim c : claims) {
-            h.createQuery("SELECT owner_kind, owner_name FROM claims WHERE namespace = :ns AND value = :v "
+            h.createQuery("SELECT owner_kind, owner_tenant, owner_name FROM claims WHERE namespace = :ns AND value = :v "
                             + "AND NOT (owner_kind = :k AND owner_tenant = :t AND owner_name = :n)")
                     .bind("ns", c.namespace()).bind("v", c.value())
                     .bind("k", owner.kind()).bind("t", owner.tenant()).bind("n", owner.name())
-                    .map((rs, ctx) -> rs.getString("owner_kind") + " " + rs.getString("owner_name")).findOne()
+                    // another tenant's holder is not named: a caller never learns of another tenant's objects
+                    .map((rs, ctx) -> !rs.getString("owner_tenant").isEmpty() && !rs.getString("owner_tenant").equals(owner.tenant())
+                            ? "another tenant" : rs.getString("owner_kind") + " " + rs.getString("owner_name")).findOne()
                     .ifPresent(holder -> errors.computeIfAbsent(c.field(), k -> new ArrayList<>())
                             .add(c.namespace() + " " + c.value() + " is already held by " + holder));
         }

@@ -6,23 +6,23 @@ import java.util.TreeMap;
 import java.util.stream.Collectors;
 
 /** "8x H100 80GB" or "192x H100 80GB, 64x H200 141GB": the GPU column of fleet tables. */
-final class GpuSummary {
+public final class GpuSummary {
     private final Map<String, Integer> byModel = new TreeMap<>();
 
-    void add(String model, int count) {
+    public void add(String model, int count) {
         if (count > 0) byModel.merge(shortName(model), count, Integer::sum);
     }
 
     /** Adds a machine's observed GPUs (status.gpusByModel). */
-    void addMachine(JsonNode status) {
+    public void addMachine(JsonNode status) {
         status.path("gpusByModel").fields().forEachRemaining(e -> add(e.getKey(), e.getValue().asInt()));
     }
 
-    int total() {
+    public int total() {
         return byModel.values().stream().mapToInt(Integer::intValue).sum();
     }
 
-    Map<String, Integer> byModel() {
+    public Map<String, Integer> byModel() {
         return byModel;
     }
 
