@@ -2,6 +2,7 @@ package dev.millwright.catalog;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.millwright.resource.KindDefinition;
+import static dev.millwright.resource.KindDefinition.columns;
 import dev.millwright.resource.KindDefinition.Visibility;
 import dev.millwright.resource.Resource;
 import dev.millwright.resource.Scope;
@@ -172,9 +173,4 @@ public final class CatalogKinds {
         errors.computeIfAbsent(path, k -> new ArrayList<>()).add(reason);
     }
 
-    private static Map<String, String> columns(String... headerThenPath) {
-        Map<String, String> out = new LinkedHashMap<>();
-        for (int i = 0; i < headerThenPath.length; i += 2) out.put(headerThenPath[i], headerThenPath[i + 1]);
-        return out;
-    }
 }

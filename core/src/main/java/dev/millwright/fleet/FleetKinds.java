@@ -3,6 +3,7 @@ package dev.millwright.fleet;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.millwright.resource.Claim;
 import dev.millwright.resource.KindDefinition;
+import static dev.millwright.resource.KindDefinition.columns;
 import dev.millwright.resource.KindDefinition.Visibility;
 import dev.millwright.resource.Reference;
 import dev.millwright.resource.Resource;
@@ -104,9 +105,4 @@ public final class FleetKinds {
         return claims;
     }
 
-    private static Map<String, String> columns(String... headerThenPath) {
-        Map<String, String> out = new LinkedHashMap<>();
-        for (int i = 0; i < headerThenPath.length; i += 2) out.put(headerThenPath[i], headerThenPath[i + 1]);
-        return out;
-    }
 }

@@ -72,6 +72,14 @@ public record KindDefinition(String kind, String plural, String description, Sco
         this(kind, plural, description, scope, visibility, writers, spec, rules, printColumns, null, null);
     }
 
+    /** Print columns as header, path, header, path...: the order given is the order shown. */
+    public static Map<String, String> columns(String... headerThenPath) {
+        if (headerThenPath.length % 2 != 0) throw new IllegalArgumentException("columns come in header, path pairs");
+        Map<String, String> out = new java.util.LinkedHashMap<>();
+        for (int i = 0; i < headerThenPath.length; i += 2) out.put(headerThenPath[i], headerThenPath[i + 1]);
+        return out;
+    }
+
     public boolean tenantScoped() {
         return scope == Scope.TENANT;
     }

@@ -2,6 +2,7 @@ package dev.millwright.tenancy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.millwright.resource.KindDefinition;
+import static dev.millwright.resource.KindDefinition.columns;
 import dev.millwright.resource.KindDefinition.Visibility;
 import dev.millwright.resource.Resource;
 import dev.millwright.resource.Scope;
@@ -50,11 +51,6 @@ public final class TenancyKinds {
                         columns("ROLE", "spec.role")));
     }
 
-    private static Map<String, String> columns(String... headerThenPath) {
-        Map<String, String> out = new LinkedHashMap<>();
-        for (int i = 0; i < headerThenPath.length; i += 2) out.put(headerThenPath[i], headerThenPath[i + 1]);
-        return out;
-    }
 
     /** A user listed twice with different roles would make the effective role depend on order. */
     private static Map<String, List<String>> uniqueMembers(Resource r) {
