@@ -177,7 +177,8 @@ class CliAgainstServerTest {
             Cli.Result r = admin("describe", "project", "lonely", "-t", "describe-co");
             assertThat(r.exit()).as(r.toString()).isZero();
             out = r.out();
-            if (out.contains("UnknownMembers") && !out.contains("events:\n  <none>")) break;
+            // describe reads the object, then its events: wait until both show the controller's pass
+            if (out.contains("observedGeneration: 1") && out.contains("UnknownMembers") && !out.contains("events:\n  <none>")) break;
             Thread.sleep(100);
         }
         assertThat(out).contains("status:", "observedGeneration: 1", "unknown users: nobody-knows");

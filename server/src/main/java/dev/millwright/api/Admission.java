@@ -1,7 +1,6 @@
 package dev.millwright.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.millwright.catalog.BuiltInCatalog;
 import dev.millwright.catalog.Catalog;
 import dev.millwright.catalog.TemplateCheck;
 import dev.millwright.fleet.FleetKinds;
@@ -95,16 +94,7 @@ final class Admission {
 
     /** The built-in catalog and the platform team's Pack objects. */
     Catalog catalog() {
-        List<dev.millwright.catalog.Pack> own = new ArrayList<>();
-        for (Resource p : store.listAll(ListOptions.all(dev.millwright.catalog.CatalogKinds.PACK)).items()) {
-            try {
-                own.add(TemplateCheck.fromSpec(p.spec()));
-            } catch (RuntimeException e) {
-                // stored before a rule existed: left out of the catalog rather than breaking every publication
-                org.slf4j.LoggerFactory.getLogger(Admission.class).warn("Pack {} is left out of the catalog: {}", p.name(), e.getMessage());
-            }
-        }
-        return TemplateCheck.merged(BuiltInCatalog.load(), own);
+        return dev.millwright.control.catalog.PackCatalog.load(store);
     }
 
     private void machinesInOnePool(Resource pool, Map<String, List<String>> errors) {

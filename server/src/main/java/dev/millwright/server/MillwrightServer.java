@@ -126,7 +126,8 @@ public final class MillwrightServer implements AutoCloseable {
 
         String identity = identity();
         List<Controller> list = List.of(new TenantController(), new ProjectController(), new MachineController(twin),
-                new SiteController(), new ClusterController(), new EnvironmentController());
+                new SiteController(), new ClusterController(), new EnvironmentController(),
+                new dev.millwright.control.catalog.StackTemplateController());
         controllers = new ControllerManager(store, feed, events, new Leases(db), config.clock(), identity,
                 config.leaseDuration(), config.resync(), list);
         controllers.start();

@@ -2,6 +2,7 @@ package dev.millwright.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.millwright.resource.Json;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -95,6 +96,11 @@ class StackTemplateApiTest {
                  "spec":{"template":"legacy","version":"1.0.0","layers":[{"pack":"kubernetes","version":"1.29"}]}}""");
         assertThat(r.statusCode()).as(r.body()).isEqualTo(201);
         assertThat(r.headers().allValues("Warning")).anySatisfy(w -> assertThat(w).startsWith("299 - ").contains("kubernetes 1.29").contains("end of life"));
+        // the template controller writes the verdict and the warnings on the status
+        JsonNode status = ApiFixtures.await(() -> Json.tree(server.admin("GET", "/api/v1/stacktemplates/legacy-1-0-0", null).body()),
+                t -> t.path("status").has("valid"), java.time.Duration.ofSeconds(15), "template status").path("status");
+        assertThat(status.path("valid").asBoolean()).isTrue();
+        assertThat(status.path("warnings").toString()).contains("kubernetes 1.29");
     }
 
     @Test
