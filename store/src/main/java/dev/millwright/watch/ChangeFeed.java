@@ -233,10 +233,6 @@ public final class ChangeFeed implements AutoCloseable {
             return cursor;
         }
 
-        /** The newest revision the feed has read: everything up to it has been returned once next() returns it. */
-        public long feedHead() {
-            return head();
-        }
 
         /**
          * The next changes, waiting up to {@code timeout} for some; an empty list on timeout.

@@ -70,19 +70,11 @@ public final class ClusterController implements Controller {
         int nodes = 0;
         int ready = 0;
         for (Resource pool : pools) {
-            int poolReady = 0;
             JsonNode machines = pool.spec().path("machines");
             poolCluster.put(pool.name(), cluster.name());
-            for (JsonNode name : machines) {
-                machineCluster.put(name.asText(), cluster.name());
-                Optional<Resource> m = ctx.get(ResourceKey.platform(FleetKinds.MACHINE, name.asText()));
-                if (m.isEmpty()) continue;
-                gpus.addMachine(m.get().status());
-                if ("Ready".equals(m.get().status().path("phase").asText())
-                        && "Healthy".equals(m.get().status().path("health").asText())) {
-                    poolReady++;
-                }
-            }
+            machines.forEach(name -> machineCluster.put(name.asText(), cluster.name()));
+            int poolReady = PoolNodes.tally(ctx, machines, s -> "Ready".equals(s.path("phase").asText())
+                    && "Healthy".equals(s.path("health").asText()), gpus).ready();
             nodes += machines.size();
             ready += poolReady;
             int r = poolReady;

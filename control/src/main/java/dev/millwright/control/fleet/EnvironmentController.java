@@ -46,13 +46,10 @@ public final class EnvironmentController implements Controller {
         for (JsonNode poolName : env.spec().path("nodePools")) {
             Optional<Resource> pool = ctx.get(ResourceKey.platform(FleetKinds.NODE_POOL, poolName.asText()));
             if (pool.isEmpty()) continue;
-            for (JsonNode m : pool.get().spec().path("machines")) {
-                Optional<Resource> machine = ctx.get(ResourceKey.platform(FleetKinds.MACHINE, m.asText()));
-                if (machine.isEmpty()) continue;
-                nodes++;
-                gpus.addMachine(machine.get().status());
-                if ("Ready".equals(machine.get().status().path("phase").asText())) ready++;
-            }
+            PoolNodes.Tally tally = PoolNodes.tally(ctx, pool.get().spec().path("machines"),
+                    s -> "Ready".equals(s.path("phase").asText()), gpus);
+            nodes += tally.present();
+            ready += tally.ready();
         }
         String phase = !templateExists ? "TemplateMissing" : nodes == 0 ? "NoNodes" : ready == nodes ? "Ready" : "Degraded";
         int nodeCount = nodes;
