@@ -57,7 +57,7 @@ final class UpCommand implements Callable<Integer> {
             config = ServerConfig.defaults(data.toAbsolutePath()).withPort(port).withHost(host)
                     .withDatabase(dbUrl, dbUser, password).withDemo(!noDemo)
                     .withLeaseDuration(java.time.Duration.ofSeconds(leaseSeconds))
-                    .withTwin(new ServerConfig.TwinSettings(twinSeed, twinSpeed, twinFaults));
+                    .withTwin(new ServerConfig.TwinSettings(twinSeed, twinSpeed, twinFaults, true));
         } catch (IllegalArgumentException e) {
             throw new CliException(ExitCodes.USAGE, "error: " + e.getMessage());
         }

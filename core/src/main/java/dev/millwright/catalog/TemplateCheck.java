@@ -73,6 +73,20 @@ public final class TemplateCheck {
     }
 
     /**
+     * The exact packs a valid template's layers name, in layer order; empty when a layer names a pack the
+     * catalog does not have (any more).
+     */
+    public static java.util.Optional<List<Pack>> packs(Catalog catalog, JsonNode templateSpec) {
+        List<Pack> out = new ArrayList<>();
+        for (JsonNode layer : templateSpec.path("layers")) {
+            var pack = find(catalog, layer.path("pack").asText(), layer.path("version").asText());
+            if (pack.isEmpty()) return java.util.Optional.empty();
+            out.add(pack.get());
+        }
+        return java.util.Optional.of(out);
+    }
+
+    /**
      * The pack a layer names: that exact version, or for a release line written with fewer numbers
      * ("kubernetes 1.33", "ubuntu 24.04") the newest patch of that line the catalog has.
      */

@@ -34,8 +34,17 @@ public interface Infrastructure {
     /** Runs the GPU, memory and fabric burn-in for {@code length}; fails with the faulty part named. */
     Operation burnIn(String machine, Duration length);
 
-    /** Installs one stack layer (gpu-driver, cuda, kubernetes, ...) at a version on the node. */
-    Operation applyLayer(String machine, String layer, String version);
+    /**
+     * Installs one pack of a stack (gpu-driver, cuda, kubernetes, vllm...) at an exact version on the node,
+     * replacing the version it had. Packs are named as in the catalog.
+     */
+    Operation installPack(String machine, String pack, String version);
+
+    /** Removes a pack the node's stack no longer has. Removing one that is absent succeeds. */
+    Operation removePack(String machine, String pack);
+
+    /** The packs installed on the node and their versions, as its agent reports them; sorted by pack. */
+    java.util.SortedMap<String, String> installedPacks(String machine);
 
     Operation cordon(String machine);
 

@@ -121,12 +121,12 @@ public final class MillwrightServer implements AutoCloseable {
         ServerConfig.TwinSettings ts = config.twin();
         twin = Twin.builder().seed(ts.seed()).epoch(config.clock().instant().truncatedTo(java.time.temporal.ChronoUnit.SECONDS))
                 .faults(ts.faults() ? FaultRates.REALISTIC : FaultRates.NONE)
-                .enrolledAs(config.demo() ? Health.NodeState.READY : Health.NodeState.NONE).build();
+                .enrolledAs(ts.readyNodes() || config.demo() ? Health.NodeState.READY : Health.NodeState.NONE).build();
         if (ts.speed() > 0) twinDriver = TwinDriver.start(twin, ts.speed());
 
         String identity = identity();
         List<Controller> list = List.of(new TenantController(), new ProjectController(), new MachineController(twin),
-                new SiteController(), new ClusterController(), new EnvironmentController(),
+                new SiteController(), new ClusterController(), new EnvironmentController(twin),
                 new dev.millwright.control.catalog.StackTemplateController());
         controllers = new ControllerManager(store, feed, events, new Leases(db), config.clock(), identity,
                 config.leaseDuration(), config.resync(), list);

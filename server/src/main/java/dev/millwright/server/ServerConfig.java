@@ -26,7 +26,11 @@ public record ServerConfig(int port, String host, Path dataDir, String dbUrl, St
      * @param speed simulated seconds per real second; 0 leaves the twin still until something advances it
      * @param faults whether the twin injects random faults at realistic rates
      */
-    public record TwinSettings(long seed, double speed, boolean faults) {
+    /**
+     * @param readyNodes machines enroll as running Kubernetes nodes (Ubuntu 24.04, Kubernetes 1.33) rather than
+     *                   bare and powered off, until provisioning brings them there itself
+     */
+    public record TwinSettings(long seed, double speed, boolean faults, boolean readyNodes) {
         public TwinSettings {
             if (!(speed >= 0 && speed <= MAX_SPEED)) {
                 throw new IllegalArgumentException("twin speed must be from 0 to " + (long) MAX_SPEED + " (a simulated day per second), got " + speed);
@@ -37,7 +41,10 @@ public record ServerConfig(int port, String host, Path dataDir, String dbUrl, St
         public static final double MAX_SPEED = 86_400;
 
         /** A still twin without faults, advanced by hand: for tests. */
-        public static final TwinSettings MANUAL = new TwinSettings(1, 0, false);
+        public static final TwinSettings MANUAL = new TwinSettings(1, 0, false, false);
+
+        /** A still twin whose machines enroll as ready nodes: for tests of what runs on nodes. */
+        public static final TwinSettings MANUAL_READY_NODES = new TwinSettings(1, 0, false, true);
     }
 
     /** Without twin settings: a still twin advanced by hand. */
@@ -67,7 +74,7 @@ public record ServerConfig(int port, String host, Path dataDir, String dbUrl, St
     /** The defaults of {@code millwright up}. */
     public static ServerConfig defaults(Path dataDir) {
         return new ServerConfig(DEFAULT_PORT, "127.0.0.1", dataDir, null, null, null, true,
-                Duration.ofSeconds(15), Duration.ofMinutes(5), 65_536, 1_000_000, Clock.systemUTC(), new TwinSettings(42, 60, true));
+                Duration.ofSeconds(15), Duration.ofMinutes(5), 65_536, 1_000_000, Clock.systemUTC(), new TwinSettings(42, 60, true, true));
     }
 
     public ServerConfig withPort(int port) {

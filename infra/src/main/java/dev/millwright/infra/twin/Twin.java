@@ -233,7 +233,7 @@ public final class Twin implements Infrastructure {
             if (enrolledAs == NodeState.READY) {
                 m.power = PowerState.ON;
                 m.node = NodeState.READY;
-                m.layers.put("os", "ubuntu-24.04");
+                m.layers.put("ubuntu", "24.04");
                 m.layers.put("kubernetes", "1.33.4");
             }
             history.record(clock.nanos(), m.name, "enrolled " + profile + " " + m.node);
@@ -326,7 +326,9 @@ public final class Twin implements Infrastructure {
                 if (!m.running()) return "the machine went down during the install";
                 stopAll(m, "the machine was reinstalled");
                 m.layers.clear();
-                m.layers.put("os", image);
+                int dash = image.lastIndexOf('-'); // an OS image is named <pack>-<version>: ubuntu-24.04
+                if (dash > 0) m.layers.put(image.substring(0, dash), image.substring(dash + 1));
+                else m.layers.put("os", image);
                 m.node = NodeState.OS;
                 return null;
             });
@@ -355,24 +357,47 @@ public final class Twin implements Infrastructure {
     }
 
     @Override
-    public Operation applyLayer(String machine, String layer, String version) {
+    public Operation installPack(String machine, String pack, String version) {
         synchronized (lock) {
             TwinMachine m = require(machine);
-            String kind = "layer:" + layer;
+            String kind = "install:" + pack + "@" + version;
             if (!m.running()) return failedNow(m, kind, "the machine is not running");
             if (m.node == NodeState.NONE) return failedNow(m, kind, "no operating system is installed");
-            Duration d = switch (layer) {
+            Duration d = switch (pack) {
                 case "gpu-driver" -> DRIVER;
                 case "cuda" -> CUDA;
                 case "kubernetes" -> KUBERNETES;
                 default -> OTHER_LAYER;
             };
             return start(m, kind, d, () -> {
-                if (!m.running()) return "the machine went down while installing " + layer;
-                m.layers.put(layer, version);
-                if (layer.equals("kubernetes") && m.node == NodeState.OS) m.node = NodeState.READY;
+                if (!m.running()) return "the machine went down while installing " + pack + " " + version;
+                m.layers.put(pack, version);
+                if (pack.equals("kubernetes") && m.node == NodeState.OS) m.node = NodeState.READY;
                 return null;
             });
+        }
+    }
+
+    @Override
+    public Operation removePack(String machine, String pack) {
+        synchronized (lock) {
+            TwinMachine m = require(machine);
+            String kind = "remove:" + pack;
+            if (!m.running()) return failedNow(m, kind, "the machine is not running");
+            return start(m, kind, OTHER_LAYER, () -> {
+                if (!m.running()) return "the machine went down while removing " + pack;
+                m.layers.remove(pack);
+                return null;
+            });
+        }
+    }
+
+    @Override
+    public java.util.SortedMap<String, String> installedPacks(String machine) {
+        synchronized (lock) {
+            TwinMachine m = require(machine);
+            if (m.dead || m.bmcDown(clock.nanos()) || !m.running()) throw new UnreachableException("the node agent of " + machine + " does not answer");
+            return java.util.Collections.unmodifiableSortedMap(new java.util.TreeMap<>(m.layers));
         }
     }
 

@@ -48,7 +48,7 @@ class TwinDeterminismTest {
         twin.advance(Duration.ofMinutes(30));
         for (String layer : List.of("gpu-driver", "cuda", "kubernetes")) {
             for (String n : names) {
-                if (twin.health(n).node() == NodeState.OS) twin.applyLayer(n, layer, "1");
+                if (twin.health(n).node() == NodeState.OS) twin.installPack(n, layer, "1");
             }
             twin.advance(Duration.ofMinutes(15));
         }

@@ -56,9 +56,9 @@ final class TwinFixtures {
     static void bringUp(Twin twin, String machine) {
         succeeds(twin, twin.power(machine, PowerAction.ON));
         succeeds(twin, twin.install(machine, BootSource.PXE, "ubuntu-24.04"));
-        succeeds(twin, twin.applyLayer(machine, "gpu-driver", "570.172.08"));
-        succeeds(twin, twin.applyLayer(machine, "cuda", "12.8"));
-        succeeds(twin, twin.applyLayer(machine, "kubernetes", "1.33.4"));
+        succeeds(twin, twin.installPack(machine, "gpu-driver", "570.172.08"));
+        succeeds(twin, twin.installPack(machine, "cuda", "12.8"));
+        succeeds(twin, twin.installPack(machine, "kubernetes", "1.33.4"));
         assertThat(twin.health(machine).node()).isEqualTo(NodeState.READY);
     }
 

@@ -113,10 +113,30 @@ class TwinOperationsTest {
         twin.enroll(machine("m1", "hgx-h100"));
         succeeds(twin, twin.power("m1", PowerAction.ON));
 
-        Operation op = twin.applyLayer("m1", "gpu-driver", "570.172.08");
+        Operation op = twin.installPack("m1", "gpu-driver", "570.172.08");
 
         assertThat(op.state()).isEqualTo(Operation.State.FAILED);
         assertThat(op.message()).contains("no operating system");
+    }
+
+    @Test
+    void theNodeReportsThePacksItRunsAndLosesTheOnesRemoved() {
+        twin.enroll(machine("m1", "hgx-h100"));
+        succeeds(twin, twin.power("m1", PowerAction.ON));
+        succeeds(twin, twin.install("m1", BootSource.PXE, "ubuntu-24.04"));
+        succeeds(twin, twin.installPack("m1", "kubernetes", "1.33.4"));
+        succeeds(twin, twin.installPack("m1", "vllm", "0.8.5"));
+        succeeds(twin, twin.installPack("m1", "vllm", "0.9.2"));
+
+        assertThat(twin.installedPacks("m1")).containsExactly(
+                java.util.Map.entry("kubernetes", "1.33.4"), java.util.Map.entry("ubuntu", "24.04"), java.util.Map.entry("vllm", "0.9.2"));
+
+        succeeds(twin, twin.removePack("m1", "vllm"));
+        succeeds(twin, twin.removePack("m1", "vllm"));
+        assertThat(twin.installedPacks("m1")).containsOnlyKeys("kubernetes", "ubuntu");
+
+        succeeds(twin, twin.power("m1", PowerAction.OFF));
+        assertThatThrownBy(() -> twin.installedPacks("m1")).isInstanceOf(UnreachableException.class);
     }
 
     @Test
@@ -125,12 +145,12 @@ class TwinOperationsTest {
         succeeds(twin, twin.power("m1", PowerAction.ON));
         succeeds(twin, twin.install("m1", BootSource.PXE, "ubuntu-24.04"));
 
-        Operation driver = succeeds(twin, twin.applyLayer("m1", "gpu-driver", "570.172.08"));
-        Operation cuda = succeeds(twin, twin.applyLayer("m1", "cuda", "12.8"));
+        Operation driver = succeeds(twin, twin.installPack("m1", "gpu-driver", "570.172.08"));
+        Operation cuda = succeeds(twin, twin.installPack("m1", "cuda", "12.8"));
         assertThat(twin.health("m1").node()).isEqualTo(NodeState.OS);
-        Operation kubernetes = succeeds(twin, twin.applyLayer("m1", "kubernetes", "1.33.4"));
+        Operation kubernetes = succeeds(twin, twin.installPack("m1", "kubernetes", "1.33.4"));
 
-        assertThat(driver.kind()).isEqualTo("layer:gpu-driver");
+        assertThat(driver.kind()).isEqualTo("install:gpu-driver@570.172.08");
         assertAbout(driver, Twin.DRIVER, 1);
         assertAbout(cuda, Twin.CUDA, 1);
         assertAbout(kubernetes, Twin.KUBERNETES, 1);
@@ -182,7 +202,7 @@ class TwinOperationsTest {
 
         Operation on = succeeds(twin, twin.power("m1", PowerAction.ON));
         Operation install = succeeds(twin, twin.install("m1", BootSource.PXE, "ubuntu-24.04"));
-        Operation driver = succeeds(twin, twin.applyLayer("m1", "gpu-driver", "570.172.08"));
+        Operation driver = succeeds(twin, twin.installPack("m1", "gpu-driver", "570.172.08"));
 
         assertAbout(on, Twin.POWER_ON, 3);
         assertAbout(install, Twin.INSTALL, 3);

@@ -1,0 +1,118 @@
+package dev.millwright.server;
+
+import static dev.millwright.server.ApiFixtures.create;
+import static dev.millwright.server.ApiFixtures.expect;
+import static dev.millwright.server.FleetFixtures.cluster;
+import static dev.millwright.server.FleetFixtures.get;
+import static dev.millwright.server.FleetFixtures.machine;
+import static dev.millwright.server.FleetFixtures.pool;
+import static dev.millwright.server.FleetFixtures.site;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.millwright.infra.twin.Twin;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Predicate;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Environments run their template on their own nodes, through the twin: a new environment's nodes get the
+ * template's packs, and moving it to another template version installs what changed and removes what the new
+ * version dropped, while an environment on other pools is not touched at all.
+ */
+class EnvironmentStackTest {
+    private static TestServer server;
+    private static Twin twin;
+
+    @BeforeAll
+    static void start() {
+        server = TestServer.start(TestServer.config(dev.millwright.store.TestDatabases.freshUrl("envstack"))
+                .withTwin(ServerConfig.TwinSettings.MANUAL_READY_NODES));
+        twin = server.server().twin();
+        create(server, "/api/v1/tenants", ApiFixtures.tenant("acme"));
+        create(server, "/api/v1/sites", site("muc", "datacenter", "DE"));
+        for (String m : List.of("a1", "a2", "b1", "b2")) create(server, "/api/v1/machines", machine(m, "muc", "twin://hgx-h100/" + m, 8));
+        create(server, "/api/v1/clusters", cluster("c1", "muc", null));
+        create(server, "/api/v1/nodepools", pool("pa", "c1", "a1", "a2"));
+        create(server, "/api/v1/nodepools", pool("pb", "c1", "b1", "b2"));
+        template("1.0.0", "580.95.05", "12.8.0", "\"vllm\",\"version\":\"0.8.5\"");
+        template("1.1.0", "580.95.05", "12.9.1", null);
+    }
+
+    @AfterAll
+    static void stop() {
+        if (server != null) server.close();
+    }
+
+    private static void template(String version, String driver, String cuda, String serving) {
+        String layers = "{\"pack\":\"ubuntu\",\"version\":\"24.04\"},{\"pack\":\"gpu-driver\",\"version\":\"%s\"},{\"pack\":\"cuda\",\"version\":\"%s\"},{\"pack\":\"kubernetes\",\"version\":\"1.33\"}"
+                .formatted(driver, cuda) + (serving == null ? "" : ",{\"pack\":" + serving + "}");
+        var r = server.admin("POST", "/api/v1/stacktemplates", """
+                {"kind":"StackTemplate","metadata":{"name":"gpu-%s"},"spec":{"template":"gpu","version":"%s","layers":[%s]}}"""
+                .formatted(version.replace('.', '-'), version, layers));
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(201);
+    }
+
+    private static String env(String name, String version, String pool) {
+        return "{\"kind\":\"Environment\",\"metadata\":{\"name\":\"%s\"},\"spec\":{\"stage\":\"prod\",\"template\":{\"name\":\"gpu\",\"version\":\"%s\"},\"nodePools\":[\"%s\"]}}"
+                .formatted(name, version, pool);
+    }
+
+    /** Waits for the environment's status to pass {@code until}, moving the twin's clock on while it waits. */
+    static JsonNode awaitEnvironment(String name, Predicate<JsonNode> until, String what) {
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        JsonNode last = null;
+        while (System.nanoTime() < deadline) {
+            last = get(server, "/api/v1/tenants/acme/environments/" + name);
+            if (until.test(last.path("status"))) return last.path("status");
+            twin.advance(Duration.ofMinutes(2));
+            sleep(100);
+        }
+        throw new AssertionError("environment " + name + " never " + what + "; last status: " + (last == null ? null : last.path("status")));
+    }
+
+    private static void sleep(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static boolean runs(JsonNode status, String template) {
+        return status.path("template").asText().equals(template) && status.path("phase").asText().equals("Ready")
+                && status.path("nodesInSync").asInt() == 2;
+    }
+
+    @Test
+    void movingOneEnvironmentToANewTemplateVersionChangesOnlyItsOwnNodes() {
+        expect(server.admin("POST", "/api/v1/tenants/acme/environments", env("alpha", "1.0.0", "pa")), 201);
+        expect(server.admin("POST", "/api/v1/tenants/acme/environments", env("beta", "1.0.0", "pb")), 201);
+        awaitEnvironment("alpha", s -> runs(s, "gpu@1.0.0"), "ran gpu@1.0.0");
+        awaitEnvironment("beta", s -> runs(s, "gpu@1.0.0"), "ran gpu@1.0.0");
+        for (String m : List.of("a1", "a2", "b1", "b2")) {
+            assertThat(twin.installedPacks(m)).as(m).contains(Map.entry("gpu-driver", "580.95.05"), Map.entry("cuda", "12.8.0"),
+                    Map.entry("vllm", "0.8.5"), Map.entry("ubuntu", "24.04.4")).containsKey("kubernetes");
+        }
+        Map<String, String> betaPacks = twin.installedPacks("b1");
+        long betaHistory = twin.history().stream().filter(h -> h.contains(" b1 ") || h.contains(" b2 ")).count();
+
+        var moved = server.call("PATCH", "/api/v1/tenants/acme/environments/alpha", server.adminToken(),
+                "{\"spec\":{\"template\":{\"version\":\"1.1.0\"}}}", ApiFixtures.MERGE_PATCH);
+        assertThat(moved.statusCode()).as(moved.body()).isEqualTo(200);
+        awaitEnvironment("alpha", s -> runs(s, "gpu@1.1.0") && s.path("managedPacks").toString().equals("[\"cuda\",\"gpu-driver\",\"kubernetes\",\"ubuntu\"]"),
+                "ran gpu@1.1.0 without vllm");
+
+        for (String m : List.of("a1", "a2")) {
+            assertThat(twin.installedPacks(m)).as(m).containsEntry("cuda", "12.9.1").doesNotContainKey("vllm");
+        }
+        assertThat(twin.installedPacks("b1")).isEqualTo(betaPacks);
+        assertThat(twin.history().stream().filter(h -> h.contains(" b1 ") || h.contains(" b2 ")).count())
+                .as("beta's machines saw no operation while alpha moved").isEqualTo(betaHistory);
+        assertThat(get(server, "/api/v1/tenants/acme/environments/beta").path("status").path("template").asText()).isEqualTo("gpu@1.0.0");
+    }
+}
