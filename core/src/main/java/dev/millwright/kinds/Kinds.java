@@ -5,6 +5,7 @@ import dev.millwright.resource.KindRegistry;
 import dev.millwright.catalog.CatalogKinds;
 import dev.millwright.fleet.FleetKinds;
 import dev.millwright.tenancy.TenancyKinds;
+import dev.millwright.workload.WorkloadKinds;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -23,6 +24,7 @@ public final class Kinds {
         List<KindDefinition> kinds = new ArrayList<>(TenancyKinds.all());
         kinds.addAll(FleetKinds.all());
         kinds.addAll(CatalogKinds.all());
+        kinds.addAll(WorkloadKinds.all());
         return KindRegistry.of(kinds);
     }
 }

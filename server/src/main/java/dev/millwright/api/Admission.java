@@ -50,7 +50,11 @@ final class Admission {
             }
         }
         if (kind.kind().equals(FleetKinds.NODE_POOL)) machinesInOnePool(r, errors);
-        if (kind.kind().equals(dev.millwright.catalog.CatalogKinds.ENVIRONMENT)) poolsOfThisTenant(r, errors);
+        if (kind.kind().equals(dev.millwright.catalog.CatalogKinds.ENVIRONMENT)) {
+            poolsOfThisTenant(r, errors);
+            variables(r, previous, errors);
+        }
+        if (kind.kind().equals(dev.millwright.workload.WorkloadKinds.WORKLOAD)) workload(r, errors);
         if (kind.kind().equals(dev.millwright.catalog.CatalogKinds.STACK_TEMPLATE) && previous == null) {
             // a template whose layers conflict, or name packs the catalog lacks, is never published
             TemplateCheck.check(catalog(), r.spec(), java.time.LocalDate.ofInstant(clock.instant(), java.time.ZoneOffset.UTC))
@@ -90,6 +94,28 @@ final class Admission {
                         .add("node pool " + pools.get(i).asText() + " is dedicated to another tenant");
             }
         }
+    }
+
+    /** The environment's values for its template's variables. */
+    private void variables(Resource env, Resource previous, Map<String, List<String>> errors) {
+        JsonNode t = env.spec().path("template");
+        store.get(dev.millwright.resource.ResourceKey.platform(dev.millwright.catalog.CatalogKinds.STACK_TEMPLATE,
+                        dev.millwright.catalog.CatalogKinds.templateObjectName(t.path("name").asText(), t.path("version").asText())))
+                .ifPresent(template -> dev.millwright.catalog.VariableCheck.check(template.spec(), env.spec().path("variables"),
+                                previous == null ? null : previous.spec().path("variables"))
+                        .forEach((k, v) -> errors.computeIfAbsent(k, x -> new ArrayList<>()).addAll(v)));
+    }
+
+    /**
+     * A workload against its AppTemplate, its environment's stack, GPUs and quota: the same check the workload
+     * controller makes before it places one, so what is admitted can run.
+     */
+    private void workload(Resource w, Map<String, List<String>> errors) {
+        var app = store.get(dev.millwright.resource.ResourceKey.platform(dev.millwright.workload.WorkloadKinds.APP_TEMPLATE, w.spec().path("app").asText()));
+        var env = dev.millwright.control.workload.EnvironmentSnapshot.load(store, w.tenant(), w.spec().path("environment").asText());
+        if (app.isEmpty() || env.isEmpty()) return; // reported as missing references
+        dev.millwright.workload.WorkloadCheck.check(w, app.get().name(), app.get().spec(), env.get().view(), env.get().inUse(w.name()))
+                .errors().forEach((k, v) -> errors.computeIfAbsent(k, x -> new ArrayList<>()).addAll(v));
     }
 
     /** The built-in catalog and the platform team's Pack objects. */

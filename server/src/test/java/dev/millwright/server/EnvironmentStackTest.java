@@ -30,8 +30,7 @@ class EnvironmentStackTest {
 
     @BeforeAll
     static void start() {
-        server = TestServer.start(TestServer.config(dev.millwright.store.TestDatabases.freshUrl("envstack"))
-                .withTwin(ServerConfig.TwinSettings.MANUAL_READY_NODES));
+        server = TwinWorld.start("envstack");
         twin = server.server().twin();
         create(server, "/api/v1/tenants", ApiFixtures.tenant("acme"));
         create(server, "/api/v1/sites", site("muc", "datacenter", "DE"));
@@ -41,6 +40,13 @@ class EnvironmentStackTest {
         create(server, "/api/v1/nodepools", pool("pb", "c1", "b1", "b2"));
         template("1.0.0", "580.95.05", "12.8.0", "\"vllm\",\"version\":\"0.8.5\"");
         template("1.1.0", "580.95.05", "12.9.1", null);
+        // a workload type added as data alone: SGLang behind a Deployment, needing no pack of the stack
+        create(server, "/api/v1/apptemplates", """
+                {"kind":"AppTemplate","metadata":{"name":"sglang-inference"},"spec":{"category":"inference",
+                 "parameters":{"type":"object","required":["model"],"properties":{"model":{"type":"string"}}},
+                 "profile":{"gpusPerReplica":2,"maxGpusPerReplica":8},
+                 "components":[{"name":"server","renders":"deployment","image":"lmsysorg/sglang:v0.4.9",
+                   "args":["--model-path","${model}","--tp","${gpus}"],"port":30000,"gpus":true}]}}""");
     }
 
     @AfterAll
@@ -62,25 +68,9 @@ class EnvironmentStackTest {
                 .formatted(name, version, pool);
     }
 
-    /** Waits for the environment's status to pass {@code until}, moving the twin's clock on while it waits. */
     static JsonNode awaitEnvironment(String name, Predicate<JsonNode> until, String what) {
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        JsonNode last = null;
-        while (System.nanoTime() < deadline) {
-            last = get(server, "/api/v1/tenants/acme/environments/" + name);
-            if (until.test(last.path("status"))) return last.path("status");
-            twin.advance(Duration.ofMinutes(2));
-            sleep(100);
-        }
-        throw new AssertionError("environment " + name + " never " + what + "; last status: " + (last == null ? null : last.path("status")));
-    }
-
-    private static void sleep(long ms) {
-        try {
-            Thread.sleep(ms);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        return TwinWorld.awaitAdvancing(server, () -> get(server, "/api/v1/tenants/acme/environments/" + name).path("status"),
+                until, Duration.ofMinutes(2), "environment " + name + " " + what);
     }
 
     private static boolean runs(JsonNode status, String template) {
@@ -89,7 +79,7 @@ class EnvironmentStackTest {
     }
 
     @Test
-    void movingOneEnvironmentToANewTemplateVersionChangesOnlyItsOwnNodes() {
+    void movingOneEnvironmentToANewTemplateVersionLeavesEveryNodeAndWorkloadOfAnotherUntouched() {
         expect(server.admin("POST", "/api/v1/tenants/acme/environments", env("alpha", "1.0.0", "pa")), 201);
         expect(server.admin("POST", "/api/v1/tenants/acme/environments", env("beta", "1.0.0", "pb")), 201);
         awaitEnvironment("alpha", s -> runs(s, "gpu@1.0.0"), "ran gpu@1.0.0");
@@ -98,6 +88,11 @@ class EnvironmentStackTest {
             assertThat(twin.installedPacks(m)).as(m).contains(Map.entry("gpu-driver", "580.95.05"), Map.entry("cuda", "12.8.0"),
                     Map.entry("vllm", "0.8.5"), Map.entry("ubuntu", "24.04.4")).containsKey("kubernetes");
         }
+        expect(server.admin("POST", "/api/v1/tenants/acme/workloads", """
+                {"kind":"Workload","metadata":{"name":"chat"},"spec":{"environment":"beta","app":"sglang-inference","parameters":{"model":"Qwen/Qwen2.5-7B-Instruct"}}}"""), 201);
+        JsonNode chat = TwinWorld.awaitAdvancing(server, () -> get(server, "/api/v1/tenants/acme/workloads/chat").path("status"),
+                s -> s.path("phase").asText().equals("Running"), Duration.ofSeconds(30), "workload chat running");
+        assertThat(chat.path("placements").get(0).path("machine").asText()).isIn("b1", "b2");
         Map<String, String> betaPacks = twin.installedPacks("b1");
         long betaHistory = twin.history().stream().filter(h -> h.contains(" b1 ") || h.contains(" b2 ")).count();
 
@@ -114,5 +109,9 @@ class EnvironmentStackTest {
         assertThat(twin.history().stream().filter(h -> h.contains(" b1 ") || h.contains(" b2 ")).count())
                 .as("beta's machines saw no operation while alpha moved").isEqualTo(betaHistory);
         assertThat(get(server, "/api/v1/tenants/acme/environments/beta").path("status").path("template").asText()).isEqualTo("gpu@1.0.0");
+        JsonNode chatAfter = get(server, "/api/v1/tenants/acme/workloads/chat").path("status");
+        assertThat(chatAfter.path("phase").asText()).isEqualTo("Running");
+        assertThat(chatAfter.path("placements")).isEqualTo(chat.path("placements"));
+        assertThat(twin.workload("acme/chat/0").state()).isEqualTo(dev.millwright.infra.WorkloadObservation.State.RUNNING);
     }
 }

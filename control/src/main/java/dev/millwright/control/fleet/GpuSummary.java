@@ -34,8 +34,6 @@ public final class GpuSummary {
 
     /** "NVIDIA H100 80GB HBM3" -> "H100 80GB": what people call it. */
     static String shortName(String model) {
-        String m = model.startsWith("NVIDIA ") ? model.substring(7) : model;
-        String[] words = m.split(" ");
-        return words.length >= 2 && words[1].matches("\\d+GB") ? words[0] + " " + words[1] : words[0];
+        return dev.millwright.fleet.GpuModels.shortName(model);
     }
 }

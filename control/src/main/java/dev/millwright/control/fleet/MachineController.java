@@ -107,7 +107,11 @@ public final class MachineController implements Controller {
                 s.set("gpusByModel", Json.MAPPER.valueToTree(gpus.byModel()));
                 s.put("gpuCount", inventory.gpus().size());
             }
-            if (h != null) s.put("failedGpus", h.dead() ? s.path("gpuCount").asInt(0) : h.gpuFaults().size());
+            if (h != null) {
+                s.put("failedGpus", h.dead() ? s.path("gpuCount").asInt(0) : h.gpuFaults().size());
+                var failed = s.putArray("failedGpuIndexes"); // placement keeps off these
+                h.gpuFaults().forEach(f -> failed.add(f.gpu()));
+            }
             boolean matches = declared < 0 || inventory == null || declared == inventory.gpus().size();
             s.put("inventoryMatches", matches);
             return s;

@@ -444,7 +444,8 @@ public final class Twin implements Infrastructure {
         synchronized (lock) {
             TwinMachine m = require(p.machine());
             String kind = "start:" + p.workload();
-            if (workloadHost.containsKey(p.workload())) return failedNow(m, kind, "workload " + p.workload() + " is already placed");
+            TwinMachine host = workloadHost.get(p.workload());
+            if (host != null && host.workloads.containsKey(p.workload())) return failedNow(m, kind, "workload " + p.workload() + " is already placed");
             if (m.node != NodeState.READY || !m.running()) return failedNow(m, kind, "the machine is not a schedulable node");
             if (p.gpuShare() < 1 || p.gpuShare() > 1000) return failedNow(m, kind, "gpuShare must be 1..1000");
             int[] gpus = p.gpus().stream().mapToInt(Integer::intValue).toArray();
@@ -457,6 +458,7 @@ public final class Twin implements Infrastructure {
             for (int g : gpus) m.allocated[g] += p.gpuShare();
             m.workloads.put(w.id, w);
             workloadHost.put(w.id, m);
+            ended.remove(w.id); // an ended workload may start again (a restarted gang, a re-placed replica)
             return start(m, kind, IMAGE_PULL, () -> {
                 if (w.state != WorkloadObservation.State.PENDING) return w.message;
                 w.state = WorkloadObservation.State.RUNNING;

@@ -1,0 +1,58 @@
+package dev.millwright.server;
+
+import static dev.millwright.server.ApiFixtures.expect;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.MappingIterator;
+import dev.millwright.infra.twin.Twin;
+import dev.millwright.resource.Json;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.function.Predicate;
+import java.util.function.Supplier;
+
+/** Tests of what runs on nodes: a server whose still twin enrolls machines as ready nodes, moved on by hand. */
+final class TwinWorld {
+    private TwinWorld() {
+    }
+
+    static TestServer start(String hint) {
+        return TestServer.start(TestServer.config(dev.millwright.store.TestDatabases.freshUrl(hint))
+                .withTwin(ServerConfig.TwinSettings.MANUAL_READY_NODES));
+    }
+
+    /** Reads until {@code until} holds, moving the twin's clock on by {@code step} between reads. */
+    static JsonNode awaitAdvancing(TestServer server, Supplier<JsonNode> read, Predicate<JsonNode> until, Duration step, String what) {
+        Twin twin = server.server().twin();
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        JsonNode last = read.get();
+        while (!until.test(last)) {
+            if (System.nanoTime() > deadline) throw new AssertionError("timed out waiting for " + what + "; last seen " + last);
+            twin.advance(step);
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError(e);
+            }
+            last = read.get();
+        }
+        return last;
+    }
+
+    /** Creates every document of a YAML file as the platform admin (the demo's AppTemplates, say). */
+    static void createAll(TestServer server, Path yaml) {
+        try (MappingIterator<JsonNode> docs = Json.YAML.readerFor(JsonNode.class).readValues(Files.readString(yaml))) {
+            while (docs.hasNext()) {
+                JsonNode doc = docs.next();
+                String plural = dev.millwright.kinds.Kinds.registry().require(doc.path("kind").asText()).plural();
+                expect(server.admin("POST", "/api/v1/" + plural, Json.string(doc)), 201);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

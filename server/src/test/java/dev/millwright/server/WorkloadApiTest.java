@@ -1,0 +1,124 @@
+package dev.millwright.server;
+
+import static dev.millwright.server.ApiFixtures.assertError;
+import static dev.millwright.server.ApiFixtures.create;
+import static dev.millwright.server.ApiFixtures.expect;
+import static dev.millwright.server.FleetFixtures.cluster;
+import static dev.millwright.server.FleetFixtures.get;
+import static dev.millwright.server.FleetFixtures.machine;
+import static dev.millwright.server.FleetFixtures.pool;
+import static dev.millwright.server.FleetFixtures.site;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.millwright.infra.WorkloadObservation;
+import dev.millwright.infra.twin.Twin;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.function.Predicate;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Self-service end to end: a practitioner deploys the demo's AppTemplates into an environment; workloads
+ * that cannot run are refused with the rule that failed, the others are placed on the environment's nodes
+ * and run in the twin, and a gang that does not fit waits with the reason.
+ */
+class WorkloadApiTest {
+    private static TestServer server;
+    private static Twin twin;
+    private static String ben;
+
+    @BeforeAll
+    static void start() {
+        server = TwinWorld.start("workloads");
+        twin = server.server().twin();
+        create(server, "/api/v1/users", ApiFixtures.user("ben"));
+        create(server, "/api/v1/tenants", ApiFixtures.tenant("acme", "ben", "practitioner"));
+        ben = ApiFixtures.token(server, "ben");
+        create(server, "/api/v1/sites", site("muc", "datacenter", "DE"));
+        for (String m : new String[] {"w1", "w2"}) create(server, "/api/v1/machines", machine(m, "muc", "twin://hgx-h100/" + m, 8));
+        create(server, "/api/v1/clusters", cluster("c1", "muc", null));
+        create(server, "/api/v1/nodepools", pool("gpu", "c1", "w1", "w2"));
+        create(server, "/api/v1/stacktemplates", """
+                {"kind":"StackTemplate","metadata":{"name":"llm-1-0-0"},"spec":{"template":"llm","version":"1.0.0","layers":[
+                  {"pack":"gpu-driver","version":"580.95.05"},{"pack":"cuda","version":"12.8.0"},{"pack":"kubernetes","version":"1.33"},
+                  {"pack":"vllm","version":"0.9.2"},{"pack":"kubeflow-trainer","version":"2.1.0"}]}}""");
+        TwinWorld.createAll(server, Path.of("../examples/demo/60-apptemplates.yaml"));
+        create(server, "/api/v1/tenants/acme/environments", """
+                {"kind":"Environment","metadata":{"name":"prod"},"spec":{"stage":"prod","template":{"name":"llm","version":"1.0.0"},
+                 "nodePools":["gpu"],"quota":{"gpus":{"H100 80GB":24}}}}""");
+        // the machines report their GPUs before workloads can be checked against them
+        ApiFixtures.await(() -> get(server, "/api/v1/tenants/acme/environments/prod"),
+                e -> e.path("status").path("gpus").asText().equals("16x H100 80GB"), Duration.ofSeconds(15), "environment GPUs");
+    }
+
+    @AfterAll
+    static void stop() {
+        if (server != null) server.close();
+    }
+
+    private static String workload(String name, String spec) {
+        return "{\"kind\":\"Workload\",\"metadata\":{\"name\":\"" + name + "\"},\"spec\":" + spec + "}";
+    }
+
+    private static JsonNode awaitWorkload(String name, Predicate<JsonNode> until, String what) {
+        return TwinWorld.awaitAdvancing(server, () -> get(server, "/api/v1/tenants/acme/workloads/" + name).path("status"), until,
+                Duration.ofSeconds(30), name + " " + what);
+    }
+
+    @Test
+    void workloadsThatCannotRunAreRefusedWithTheRuleThatFailedAndNothingIsCreated() {
+        assertError(server.call("POST", "/api/v1/tenants/acme/workloads", ben, workload("nb",
+                "{\"environment\":\"prod\",\"app\":\"jupyter-notebook\"}")), 422,
+                "spec.app", "jupyter-notebook needs jupyterhub >=4.0.0", "does not have");
+        assertError(server.call("POST", "/api/v1/tenants/acme/workloads", ben, workload("b200",
+                "{\"environment\":\"prod\",\"app\":\"vllm-inference\",\"gpuModel\":\"B200 180GB\",\"parameters\":{\"model\":\"m\"}}")), 422,
+                "spec.gpuModel", "environment prod has no B200 180GB GPUs");
+        assertError(server.call("POST", "/api/v1/tenants/acme/workloads", ben, workload("huge",
+                "{\"environment\":\"prod\",\"app\":\"pytorch-training\",\"replicas\":4,\"parameters\":{\"image\":\"i\",\"script\":\"s\"}}")), 422,
+                "spec.replicas", "32 H100 80GB GPUs asked");
+        assertError(server.call("POST", "/api/v1/tenants/acme/workloads", ben, workload("typo",
+                "{\"environment\":\"prod\",\"app\":\"vllm-inference\",\"parameters\":{\"modle\":\"m\"}}")), 422,
+                "spec.parameters.model", "spec.parameters.modle");
+        for (String name : new String[] {"nb", "b200", "huge", "typo"}) {
+            assertThat(server.call("GET", "/api/v1/tenants/acme/workloads/" + name, ben, null).statusCode()).isEqualTo(404);
+        }
+    }
+
+    @Test
+    void anEndpointRunsAJobWaitsForRoomAndRunsToCompletionOnceItHasIt() {
+        expect(server.call("POST", "/api/v1/tenants/acme/workloads", ben, workload("chat",
+                "{\"environment\":\"prod\",\"app\":\"vllm-inference\",\"replicas\":2,\"parameters\":{\"model\":\"meta-llama/Llama-3.1-8B-Instruct\"}}")), 201);
+        JsonNode chat = awaitWorkload("chat", s -> s.path("phase").asText().equals("Running"), "running");
+        assertThat(chat.path("gpus").asText()).isEqualTo("2x H100 80GB");
+        assertThat(chat.path("framework").asText()).isEqualTo("vllm 0.9.2");
+        assertThat(chat.path("placements")).hasSize(2);
+        // best fit: both replicas share one node, leaving the other whole
+        assertThat(chat.path("placements").get(0).path("machine").asText()).isEqualTo(chat.path("placements").get(1).path("machine").asText());
+        assertThat(twin.workload("acme/chat/1").state()).isEqualTo(WorkloadObservation.State.RUNNING);
+
+        // two whole nodes: within the quota (2 + 16 of 24) but not on the nodes while chat holds two GPUs
+        expect(server.call("POST", "/api/v1/tenants/acme/workloads", ben, workload("train",
+                "{\"environment\":\"prod\",\"app\":\"pytorch-training\",\"replicas\":2,\"work\":{\"gpuHours\":4},\"parameters\":{\"image\":\"ghcr.io/acme/train:1\",\"script\":\"train.py\"}}")), 201);
+        JsonNode waiting = awaitWorkload("train", s -> s.path("phase").asText().equals("Pending") && !s.path("reason").asText().isEmpty(), "pending");
+        assertThat(waiting.path("reason").asText()).isEqualTo("waiting for 2 replicas of 8 H100 80GB GPUs, all or none: 1 fit now; 14 H100 80GB GPUs free on 2 ready nodes");
+        JsonNode listed = expect(server.call("GET", "/api/v1/tenants/acme/workloads", ben, null), 200);
+        assertThat(listed.path("items").toString()).contains("all or none");
+
+        expect(server.call("DELETE", "/api/v1/tenants/acme/workloads/chat", ben, null), 200);
+        TwinWorld.awaitAdvancing(server, () -> Json(twin.workload("acme/chat/0").state().name()), s -> s.asText().equals("STOPPED"),
+                Duration.ofSeconds(30), "chat's replicas stopped");
+        JsonNode running = awaitWorkload("train", s -> s.path("phase").asText().equals("Running"), "running");
+        assertThat(running.path("placements")).hasSize(2);
+        // 4 GPU-hours over 16 GPUs: a quarter of an hour of the twin's time
+        JsonNode done = awaitWorkload("train", s -> s.path("phase").asText().equals("Succeeded"), "succeeded");
+        assertThat(done.path("placements")).isEmpty();
+        assertThat(get(server, "/api/v1/events?kind=Workload&name=train&tenant=acme").path("items").toString()).contains("WorkloadSucceeded");
+    }
+
+    private static JsonNode Json(String text) {
+        return dev.millwright.resource.Json.MAPPER.getNodeFactory().textNode(text);
+    }
+}
