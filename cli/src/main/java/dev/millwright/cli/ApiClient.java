@@ -31,9 +31,9 @@ final class ApiClient {
     }
 
     /** A response with its status, for callers that branch on it; {@code warnings} are the server's Warning headers. */
-    record Reply(int status, JsonNode body, List<String> warnings) {
+    record Reply(int status, JsonNode body, List<String> warnings, String text) {
         Reply(int status, JsonNode body) {
-            this(status, body, List.of());
+            this(status, body, List.of(), "");
         }
     }
 
@@ -47,6 +47,13 @@ final class ApiClient {
 
     JsonNode get(String path) {
         return expectOk(send("GET", path, null, null));
+    }
+
+    /** The body of a successful GET as text (YAML manifests, say). */
+    String getText(String path) {
+        Reply r = send("GET", path, null, null);
+        expectOk(r);
+        return r.text();
     }
 
     Reply send(String method, String path, byte[] body, String contentType) {
@@ -64,7 +71,7 @@ final class ApiClient {
             }
             List<String> warnings = r.headers().allValues("Warning").stream()
                     .map(w -> w.replaceFirst("^\\d{3} - \"?", "").replaceFirst("\"$", "")).toList();
-            return new Reply(r.statusCode(), parsed, warnings);
+            return new Reply(r.statusCode(), parsed, warnings, new String(r.body(), StandardCharsets.UTF_8));
         } catch (ConnectException e) {
             throw new CliException(ExitCodes.UNREACHABLE, "cannot reach the Millwright server at " + config.server()
                     + " (is it running? start it with ./millwright up, or set --server / MILLWRIGHT_SERVER)");

@@ -47,6 +47,14 @@ final class DiffCommand implements Callable<Integer> {
         return api.get("/api/v1/stacktemplates/" + ApiClient.enc(name));
     }
 
+    /** A variable as it may be shown: the default of a sensitive one is never printed. */
+    static JsonNode shown(JsonNode variable) {
+        if (!variable.path("sensitive").asBoolean(false) || !variable.has("default")) return variable;
+        com.fasterxml.jackson.databind.node.ObjectNode copy = variable.deepCopy();
+        copy.put("default", "(sensitive)");
+        return copy;
+    }
+
     /** One line per changed, added or removed layer, in the newer template's order, then changed variables. */
     static List<String> diff(JsonNode a, JsonNode b) {
         Map<String, JsonNode> before = byKey(a.path("layers"), "pack");
@@ -73,7 +81,7 @@ final class DiffCommand implements Callable<Integer> {
         varsAfter.forEach((name, v) -> {
             JsonNode old = varsBefore.get(name);
             if (old == null) out.add("+ variable " + name + " (" + v.path("type").asText() + ")");
-            else if (!Json.equivalent(old, v)) out.add("~ variable " + name + ": " + Json.string(old) + " -> " + Json.string(v));
+            else if (!Json.equivalent(old, v)) out.add("~ variable " + name + ": " + Json.string(shown(old)) + " -> " + Json.string(shown(v)));
         });
         varsBefore.keySet().stream().filter(n -> !varsAfter.containsKey(n)).forEach(n -> out.add("- variable " + n));
         return out;

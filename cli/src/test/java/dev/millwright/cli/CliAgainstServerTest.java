@@ -41,6 +41,34 @@ class CliAgainstServerTest {
     }
 
     @Test
+    void renderPrintsTheKueueQueuesOfAnEnvironmentAndExplainsWhatItRenders() throws Exception {
+        Path file = write("env.yaml", """
+                kind: Tenant
+                metadata: {name: render-co}
+                spec: {displayName: Render Co}
+                ---
+                kind: StackTemplate
+                metadata: {name: render-base-1-0-0}
+                spec: {template: render-base, version: 1.0.0, layers: [{pack: kubernetes, version: "1.33"}]}
+                ---
+                kind: Environment
+                metadata: {name: prod, tenant: render-co}
+                spec: {stage: prod, template: {name: render-base, version: 1.0.0}, quota: {gpus: {"NVIDIA H100 80GB HBM3": 8}}}
+                """);
+        Cli.Result applied = admin("apply", "-f", file.toString());
+        assertThat(applied.exit()).as(applied.toString()).isZero();
+
+        Cli.Result yaml = admin("render", "environment", "prod", "-t", "render-co");
+        assertThat(yaml.exit()).as(yaml.toString()).isZero();
+        assertThat(yaml.out()).contains("kind: ClusterQueue", "name: render-co-prod", "nominalQuota: 8", "kind: LocalQueue");
+
+        Cli.Result missing = admin("render", "workload", "nothing", "-t", "render-co");
+        assertThat(missing.exit()).isEqualTo(ExitCodes.forStatus(404));
+        assertThat(missing.err()).contains("not found");
+        assertThat(admin("render", "cluster", "x", "-t", "render-co").exit()).isEqualTo(ExitCodes.USAGE);
+    }
+
+    @Test
     void applyCreatesThenReportsUnchangedThenConfigured() throws Exception {
         Path file = write("tenancy.yaml", tenancy("apply-co", "dora", "Apply Co"));
 

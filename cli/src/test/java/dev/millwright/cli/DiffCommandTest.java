@@ -29,6 +29,15 @@ class DiffCommandTest {
     }
 
     @Test
+    void neverPrintsTheDefaultOfASensitiveVariable() {
+        var a = Json.tree("{\"layers\":[],\"variables\":[{\"name\":\"pullSecret\",\"type\":\"string\",\"sensitive\":true,\"default\":\"hunter2\"}]}");
+        var b = Json.tree("{\"layers\":[],\"variables\":[{\"name\":\"pullSecret\",\"type\":\"string\",\"sensitive\":true,\"default\":\"s3cret\"}]}");
+
+        assertThat(DiffCommand.diff(a, b)).singleElement().asString()
+                .startsWith("~ variable pullSecret:").contains("(sensitive)").doesNotContain("hunter2").doesNotContain("s3cret");
+    }
+
+    @Test
     void comparesTwoPublishedVersionsThroughTheApi() {
         try (TestServer server = TestServer.start()) {
             for (String[] v : new String[][] {{"1.2.0", "1.32.13"}, {"1.3.0", "1.33.13"}}) {

@@ -20,6 +20,7 @@ import java.util.concurrent.TimeUnit;
  *   /api/v1/{plural}/{name}[/status]              platform-scoped objects
  *   /api/v1/tenants/{tenant}/{plural}             tenant-scoped kinds in one tenant
  *   /api/v1/tenants/{tenant}/{plural}/{name}[/status]
+ *   /api/v1/tenants/{tenant}/workloads/{name}/manifests, .../environments/{name}/manifests   Kubernetes YAML
  *   /api/v1/tokens, /audit, /audit/verify, /events, /fleet, /whoami, /kinds, /openapi.json
  *   /healthz, /readyz, /metrics
  * </pre>
@@ -37,6 +38,7 @@ public final class ApiRoutes {
     private final byte[] openApi;
 
     private final TwinHandlers twin;
+    private final RenderHandlers render;
 
     public ApiRoutes(ApiContext api, PrometheusMeterRegistry metrics, String version, dev.millwright.infra.twin.Twin twin) {
         this.api = api;
@@ -45,6 +47,7 @@ public final class ApiRoutes {
         this.admin = new AdminHandlers(api, gate);
         this.fleet = new FleetHandlers(api, gate);
         this.twin = new TwinHandlers(api, gate, twin);
+        this.render = new RenderHandlers(api, gate);
         this.metrics = metrics;
         this.openApi = Json.bytes(OpenApiDocument.build(api.kinds(), version));
     }
@@ -80,6 +83,8 @@ public final class ApiRoutes {
         r.get("/api/v1/tenants/{tenant}/events", ctx -> admin.events(ctx, ctx.pathParam("tenant")));
 
         // tenant-scoped objects
+        r.get("/api/v1/tenants/{tenant}/workloads/{name}/manifests", render::workload);
+        r.get("/api/v1/tenants/{tenant}/environments/{name}/manifests", render::environment);
         r.get("/api/v1/tenants/{tenant}/{plural}", ctx -> resources.list(ctx, tenantKind(ctx), ctx.pathParam("tenant")));
         r.post("/api/v1/tenants/{tenant}/{plural}", ctx -> resources.create(ctx, tenantKind(ctx), ctx.pathParam("tenant")));
         r.get("/api/v1/tenants/{tenant}/{plural}/{name}", ctx -> resources.get(ctx, tenantKind(ctx), ctx.pathParam("tenant"), ctx.pathParam("name")));

@@ -89,6 +89,21 @@ class EnvironmentApiTest {
     }
 
     @Test
+    void variablesAreCheckedAgainstTheTemplateAndAnImmutableOneKeepsItsValue() {
+        create(server, "/api/v1/stacktemplates", """
+                {"kind":"StackTemplate","metadata":{"name":"vars-1-0-0"},
+                 "spec":{"template":"vars","version":"1.0.0","layers":[{"pack":"kubernetes","version":"1.33"}],
+                         "variables":[{"name":"podCidr","type":"cidr","required":true,"immutable":true}]}}""");
+        String body = "{\"kind\":\"Environment\",\"metadata\":{\"name\":\"vars\"},\"spec\":{\"stage\":\"dev\",\"template\":{\"name\":\"vars\",\"version\":\"1.0.0\"},\"variables\":%s}}";
+        assertError(server.call("POST", "/api/v1/tenants/acme/environments", anna, body.formatted("{\"podCidr\":\"10.0.0.0/33\",\"x\":1}")), 422,
+                "spec.variables.podCidr", "must be an IPv4 CIDR block", "spec.variables.x", "declares no variable x");
+        assertThat(server.call("GET", "/api/v1/tenants/acme/environments/vars", anna, null).statusCode()).isEqualTo(404);
+        expect(server.call("POST", "/api/v1/tenants/acme/environments", anna, body.formatted("{\"podCidr\":\"10.244.0.0/16\"}")), 201);
+        assertError(server.call("PATCH", "/api/v1/tenants/acme/environments/vars", anna, "{\"spec\":{\"variables\":{\"podCidr\":\"10.96.0.0/12\"}}}",
+                ApiFixtures.MERGE_PATCH), 422, "spec.variables.podCidr", "is immutable");
+    }
+
+    @Test
     void practitionersDoNotCreateEnvironments() {
         assertError(server.call("POST", "/api/v1/tenants/acme/environments", ben, env("mine", "1.0.0")), 403);
     }

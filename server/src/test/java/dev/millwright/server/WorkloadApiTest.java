@@ -44,7 +44,7 @@ class WorkloadApiTest {
         create(server, "/api/v1/stacktemplates", """
                 {"kind":"StackTemplate","metadata":{"name":"llm-1-0-0"},"spec":{"template":"llm","version":"1.0.0","layers":[
                   {"pack":"gpu-driver","version":"580.95.05"},{"pack":"cuda","version":"12.8.0"},{"pack":"kubernetes","version":"1.33"},
-                  {"pack":"vllm","version":"0.9.2"},{"pack":"kubeflow-trainer","version":"2.1.0"}]}}""");
+                  {"pack":"gpu-operator","version":"25.10.1"},{"pack":"vllm","version":"0.9.2"},{"pack":"kubeflow-trainer","version":"2.1.0"}]}}""");
         TwinWorld.createAll(server, Path.of("../examples/demo/60-apptemplates.yaml"));
         create(server, "/api/v1/tenants/acme/environments", """
                 {"kind":"Environment","metadata":{"name":"prod"},"spec":{"stage":"prod","template":{"name":"llm","version":"1.0.0"},
@@ -98,6 +98,11 @@ class WorkloadApiTest {
         // best fit: both replicas share one node, leaving the other whole
         assertThat(chat.path("placements").get(0).path("machine").asText()).isEqualTo(chat.path("placements").get(1).path("machine").asText());
         assertThat(twin.workload("acme/chat/1").state()).isEqualTo(WorkloadObservation.State.RUNNING);
+        var manifests = server.call("GET", "/api/v1/tenants/acme/workloads/chat/manifests", ben, null);
+        assertThat(manifests.statusCode()).as(manifests.body()).isEqualTo(200);
+        assertThat(manifests.headers().firstValue("Content-Type")).hasValueSatisfying(t -> assertThat(t).startsWith("application/yaml"));
+        assertThat(manifests.body()).contains("kind: InferenceService", "namespace: acme-prod", "kubernetes.io/hostname",
+                chat.path("placements").get(0).path("machine").asText(), "nvidia.com/gpu", "vllm/vllm-openai:v0.9.2", "millwright.dev/workload: chat");
 
         // two whole nodes: within the quota (2 + 16 of 24) but not on the nodes while chat holds two GPUs
         expect(server.call("POST", "/api/v1/tenants/acme/workloads", ben, workload("train",
@@ -116,6 +121,17 @@ class WorkloadApiTest {
         JsonNode done = awaitWorkload("train", s -> s.path("phase").asText().equals("Succeeded"), "succeeded");
         assertThat(done.path("placements")).isEmpty();
         assertThat(get(server, "/api/v1/events?kind=Workload&name=train&tenant=acme").path("items").toString()).contains("WorkloadSucceeded");
+    }
+
+    @Test
+    void anEnvironmentRendersTheGpuOperatorObjectsOfItsTemplateAndTheKueueQueuesOfItsQuota() {
+        var yaml = server.call("GET", "/api/v1/tenants/acme/environments/prod/manifests", ben, null);
+        assertThat(yaml.statusCode()).as(yaml.body()).isEqualTo(200);
+        assertThat(yaml.body()).contains("kind: ClusterPolicy", "kind: NVIDIADriver", "version: 580.95.05",
+                "millwright.dev/environment: acme-prod", "kind: ResourceFlavor", "nvidia.com/gpu.product: NVIDIA-H100-80GB-HBM3", "kind: ClusterQueue",
+                "nominalQuota: 24", "kind: LocalQueue", "namespace: acme-prod");
+        assertThat(server.call("GET", "/api/v1/tenants/acme/environments/nowhere/manifests", ben, null).statusCode()).isEqualTo(404);
+        assertThat(server.call("GET", "/api/v1/tenants/acme/environments/prod/manifests", null, null).statusCode()).isEqualTo(401);
     }
 
     private static JsonNode Json(String text) {

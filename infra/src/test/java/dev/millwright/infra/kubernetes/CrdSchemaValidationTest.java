@@ -26,6 +26,7 @@ class CrdSchemaValidationTest {
         List<Rendered> out = new ArrayList<>();
         for (Cases c : Cases.all()) add(out, c.name(), WorkloadManifests.render(c.workload(), c.machines()));
         add(out, "unplaced " + Cases.vllm().name(), WorkloadManifests.render(Cases.vllm().workload(), List.of()));
+        for (var w : DemoApps.resolved()) add(out, "demo " + w.app(), WorkloadManifests.render(w, List.of("gpu-a-01")));
         add(out, "stack", Cases.stack());
         add(out, "quota", Cases.quota());
         return out.stream().filter(r -> CrdSchemas.isCustom(r.object()));
