@@ -59,7 +59,8 @@ class DemoFactoryTest {
             byKind.merge(m.path("kind").asText(), 1, Integer::sum);
             assertThat(m.path("apiVersion").asText()).as("%s", m).isEqualTo("millwright.dev/v1");
         }
-        assertThat(byKind).containsEntry("Site", 4).containsEntry("Machine", 48).containsEntry("Cluster", 6).containsEntry("NodePool", 6);
+        assertThat(byKind).containsEntry("Site", 4).containsEntry("Machine", 48).containsEntry("Cluster", 6).containsEntry("NodePool", 6)
+                .containsEntry("StackTemplate", 3).containsEntry("AppTemplate", 6).containsEntry("Environment", 3).containsEntry("Workload", 4);
         assertThat(manifests).extracting(DemoFactoryTest::path).doesNotHaveDuplicates();
     }
 
@@ -106,14 +107,27 @@ class DemoFactoryTest {
             assertThat(fleet.at("/gpus/failed").asInt()).isZero();
             assertThat(fleet.at("/gpus/healthy").asInt()).isEqualTo(fleet.at("/gpus/total").asInt());
 
-            // 3. a user changes the demo
+            // 3. the environments run their templates and every self-service workload is placed on its environment's nodes
+            for (String env : List.of("automaker/environments/prod", "automaker/environments/staging", "research/environments/dev")) {
+                JsonNode e = ApiFixtures.await(() -> expect(first.admin("GET", "/api/v1/tenants/" + env, null), 200),
+                        x -> x.at("/status/nodes").asInt() == 8 && !x.at("/status/phase").asText().equals("TemplateMissing"), SETTLE, env + " observed");
+                assertThat(e.at("/status/gpus").asText()).as(env).matches("64x (H100 80GB|H200 141GB)");
+            }
+            for (String w : List.of("automaker/workloads/cockpit-chat", "automaker/workloads/manuals-rag", "research/workloads/llama-finetune",
+                    "research/workloads/dora-lab")) {
+                JsonNode placed = ApiFixtures.await(() -> expect(first.admin("GET", "/api/v1/tenants/" + w, null), 200),
+                        x -> x.at("/status/placements").size() > 0, SETTLE, w + " placed");
+                assertThat(placed.at("/status/phase").asText()).as(w).isIn("Starting", "Running");
+            }
+
+            // 4. a user changes the demo
             expect(first.call("PATCH", "/api/v1/tenants/automaker", first.adminToken(),
                     "{\"spec\":{\"displayName\":\"Renamed by a user\"}}", ApiFixtures.MERGE_PATCH), 200);
             uidsBefore = uids(first, manifests);
             countsBefore = counts(first);
         }
 
-        // 4. a restart on the same database creates nothing and keeps the change
+        // 5. a restart on the same database creates nothing and keeps the change
         try (TestServer second = TestServer.start(TestServer.config(db).withDemo(true))) {
             assertThat(uids(second, manifests)).as("no demo object recreated").isEqualTo(uidsBefore);
             assertThat(counts(second)).as("no object added").isEqualTo(countsBefore);
