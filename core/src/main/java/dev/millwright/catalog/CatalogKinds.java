@@ -47,7 +47,7 @@ public final class CatalogKinds {
                         Scope.TENANT, Visibility.TENANT_MEMBERS, Set.of("tenant-admin"),
                         SpecSchema.classpath(CatalogKinds.class, "Environment.json"), null,
                         columns("STAGE", "spec.stage", "TEMPLATE", "spec.template.name", "VERSION", "spec.template.version",
-                                "NODES", "status.nodes", "GPUS", "status.gpus"),
+                                "NODES", "status.nodes", "IN-SYNC", "status.nodesInSync", "GPUS", "status.gpus", "PHASE", "status.phase"),
                         CatalogKinds::environmentReferences, CatalogKinds::environmentClaims));
     }
 

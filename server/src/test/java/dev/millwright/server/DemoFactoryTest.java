@@ -115,8 +115,9 @@ class DemoFactoryTest {
             }
             for (String w : List.of("automaker/workloads/cockpit-chat", "automaker/workloads/manuals-rag", "research/workloads/llama-finetune",
                     "research/workloads/dora-lab")) {
-                JsonNode placed = ApiFixtures.await(() -> expect(first.admin("GET", "/api/v1/tenants/" + w, null), 200),
-                        x -> x.at("/status/placements").size() > 0, SETTLE, w + " placed");
+                // the still twin is moved on by hand: the nodes install their environment's template, then take workloads
+                JsonNode placed = TwinWorld.awaitAdvancing(first, () -> expect(first.admin("GET", "/api/v1/tenants/" + w, null), 200),
+                        x -> x.at("/status/placements").size() > 0, Duration.ofMinutes(2), w + " placed");
                 assertThat(placed.at("/status/phase").asText()).as(w).isIn("Starting", "Running");
             }
 

@@ -50,8 +50,10 @@ class WorkloadApiTest {
                 {"kind":"Environment","metadata":{"name":"prod"},"spec":{"stage":"prod","template":{"name":"llm","version":"1.0.0"},
                  "nodePools":["gpu"],"quota":{"gpus":{"H100 80GB":24}}}}""");
         // the machines report their GPUs before workloads can be checked against them
-        ApiFixtures.await(() -> get(server, "/api/v1/tenants/acme/environments/prod"),
-                e -> e.path("status").path("gpus").asText().equals("16x H100 80GB"), Duration.ofSeconds(15), "environment GPUs");
+        // and run the template, before workloads are placed on them
+        TwinWorld.awaitAdvancing(server, () -> get(server, "/api/v1/tenants/acme/environments/prod").path("status"),
+                s -> s.path("gpus").asText().equals("16x H100 80GB") && s.path("phase").asText().equals("Ready"),
+                Duration.ofMinutes(2), "environment prod ready with its GPUs");
     }
 
     @AfterAll

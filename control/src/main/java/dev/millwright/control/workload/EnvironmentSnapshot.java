@@ -70,9 +70,14 @@ public record EnvironmentSnapshot(Resource environment, WorkloadCheck.Environmen
         return out;
     }
 
+    /** Nodes that run the environment's template (what the workloads were checked against), of all its nodes. */
+    public boolean inSync(String machine) {
+        return "InSync".equals(environment.status().path("nodeStacks").path(machine).path("state").asText());
+    }
+
     /**
-     * The environment's ready nodes for placement; GPUs that failed, or that live workloads other than
-     * {@code except} hold, are unusable.
+     * The environment's ready nodes that run its template, for placement; GPUs that failed, or that live
+     * workloads other than {@code except} hold, are unusable.
      */
     public List<GangPlacement.Node> schedulableNodes(String except) {
         Map<String, Set<Integer>> held = new TreeMap<>();
@@ -85,7 +90,7 @@ public record EnvironmentSnapshot(Resource environment, WorkloadCheck.Environmen
         }
         List<GangPlacement.Node> out = new ArrayList<>();
         nodes.forEach((name, status) -> {
-            if (!"Ready".equals(status.path("phase").asText())) return;
+            if (!"Ready".equals(status.path("phase").asText()) || !inSync(name)) return;
             JsonNode gpus = status.path("inventory").path("gpus");
             if (gpus.isEmpty()) return;
             Set<Integer> unusable = new HashSet<>(held.getOrDefault(name, Set.of()));

@@ -177,7 +177,12 @@ public final class WorkloadController implements Controller {
             return new GangPlacement.Node(n.name(), n.gpuModel(), n.gpus(), unusable);
         }).toList();
         GangPlacement.Decision d = GangPlacement.place(nodes, new GangPlacement.Request(missing.size(), r.gpusPerReplica(), r.gpuModel()));
-        if (!d.placed()) return pending(ctx, w, "Pending", d.reason(), kept, r);
+        if (!d.placed()) {
+            long syncing = env.nodes().keySet().stream().filter(m -> !env.inSync(m)).count();
+            String reason = syncing == 0 ? d.reason() : d.reason() + "; " + syncing + " of the environment's " + env.nodes().size()
+                    + " nodes do not run " + env.view().template() + " yet";
+            return pending(ctx, w, "Pending", reason, kept, r);
+        }
 
         List<ObjectNode> all = new ArrayList<>(kept);
         for (int i = 0; i < d.placements().size(); i++) {
