@@ -43,8 +43,13 @@ public final class WorkloadKinds {
     }
 
     private static List<Reference> workloadReferences(Resource r) {
-        return List.of(new Reference("spec.environment", dev.millwright.catalog.CatalogKinds.ENVIRONMENT, r.tenant(), r.spec().path("environment").asText()),
-                new Reference("spec.app", APP_TEMPLATE, "", r.spec().path("app").asText()));
+        List<Reference> refs = new ArrayList<>(List.of(
+                new Reference("spec.environment", dev.millwright.catalog.CatalogKinds.ENVIRONMENT, r.tenant(), r.spec().path("environment").asText()),
+                new Reference("spec.app", APP_TEMPLATE, "", r.spec().path("app").asText())));
+        if (r.spec().hasNonNull("project")) {
+            refs.add(new Reference("spec.project", dev.millwright.tenancy.TenancyKinds.PROJECT, r.tenant(), r.spec().path("project").asText()));
+        }
+        return refs;
     }
 
     private static Map<String, List<String>> appTemplateRules(Resource r) {

@@ -84,7 +84,10 @@ class WorkloadApiTest {
         assertError(server.call("POST", "/api/v1/tenants/acme/workloads", ben, workload("typo",
                 "{\"environment\":\"prod\",\"app\":\"vllm-inference\",\"parameters\":{\"modle\":\"m\"}}")), 422,
                 "spec.parameters.model", "spec.parameters.modle");
-        for (String name : new String[] {"nb", "b200", "huge", "typo"}) {
+        assertError(server.call("POST", "/api/v1/tenants/acme/workloads", ben, workload("lost",
+                "{\"environment\":\"prod\",\"app\":\"vllm-inference\",\"project\":\"ghost\",\"parameters\":{\"model\":\"m\"}}")), 422,
+                "spec.project", "Project ghost not found");
+        for (String name : new String[] {"nb", "b200", "huge", "typo", "lost"}) {
             assertThat(server.call("GET", "/api/v1/tenants/acme/workloads/" + name, ben, null).statusCode()).isEqualTo(404);
         }
     }
