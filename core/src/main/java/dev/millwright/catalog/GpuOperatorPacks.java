@@ -68,11 +68,40 @@ final class GpuOperatorPacks {
                 driverRule(written, d).ifPresent(requires::add);
                 supportSource += "; driver branches from " + d.where() + " (" + d.get("source") + ")";
             }
+            List<Pack.Requirement> conflicts = new ArrayList<>();
+            containerdRule(written, support).ifPresent(conflicts::add);
             String source = NAME + " " + written + " from " + row.where() + " (" + row.get("source") + "); " + supportSource;
-            packs.add(new Pack(Layer.GPU_OPERATOR, NAME, version, requires, List.of(), Set.of(), false, false,
+            packs.add(new Pack(Layer.GPU_OPERATOR, NAME, version, requires, conflicts, Set.of(), false, false,
                     GpuOperatorImages.packages(row, tag), null, source));
         }
         return packs;
+    }
+
+    private static final java.util.regex.Pattern MINOR_SPAN = java.util.regex.Pattern.compile("^(\\d+)\\.(\\d+)\\s*-\\s*(\\d+)\\.(\\d+)$");
+
+    /**
+     * The containerd versions the release supports, over the OSes its platform-support page lists ("1.7 - 2.2").
+     * A conflict, not a requirement: the operator runs on CRI-O too, so only a containerd outside the range is wrong.
+     */
+    static java.util.Optional<Pack.Requirement> containerdRule(String written, List<CsvRows.Row> support) {
+        int[] low = null;
+        int[] high = null;
+        CsvRows.Row from = null;
+        for (CsvRows.Row s : support) {
+            var m = MINOR_SPAN.matcher(s.get("containerd_range").trim());
+            if (!m.matches()) continue;
+            int[] lo = {Integer.parseInt(m.group(1)), Integer.parseInt(m.group(2))};
+            int[] hi = {Integer.parseInt(m.group(3)), Integer.parseInt(m.group(4))};
+            if (low == null || java.util.Arrays.compare(lo, low) < 0) low = lo;
+            if (high == null || java.util.Arrays.compare(hi, high) > 0) high = hi;
+            if (from == null) from = s;
+        }
+        if (from == null) return java.util.Optional.empty();
+        String range = "<" + low[0] + "." + low[1] + ".0 || >=" + high[0] + "." + (high[1] + 1) + ".0";
+        return java.util.Optional.of(new Pack.Requirement("containerd", VersionRange.of(range),
+                "GPU Operator " + written + " supports containerd " + low[0] + "." + low[1] + "-" + high[0] + "." + high[1]
+                        + " over the OSes its platform-support page lists (" + from.get("source") + ", docs tag "
+                        + from.get("gpu_operator_docs_tag") + ")."));
     }
 
     private static List<CsvRows.Row> supportRows(String tag, CsvRows platformSupport) {

@@ -176,6 +176,21 @@ class BuiltInCatalogTest {
         assertThat(stack.get("gpu-driver").orElseThrow().version().major()).isLessThan(590);
     }
 
+    @Test
+    @DisplayName("a GPU Operator release conflicts with a containerd outside the range its platform-support page lists")
+    void gpuOperatorContainerdRange() {
+        Pack operator = pack("gpu-operator", "26.3.3");
+        Pack.Requirement rule = operator.conflicts().stream().filter(r -> r.pack().equals("containerd")).findFirst().orElseThrow();
+        assertThat(rule.reason()).contains("supports containerd 1.7-2.2").contains("docs tag v26.3");
+
+        var ok = CompatibilitySolver.validate(new Stack(List.of(operator, pack("containerd", "2.2.7"), pack("kubernetes", "1.33.13"),
+                pack("gpu-driver", "580.126.20"))), java.time.LocalDate.of(2026, 11, 27));
+        assertThat(ok.conflicts()).isEmpty();
+        var tooNew = CompatibilitySolver.validate(new Stack(List.of(operator, pack("containerd", "2.3.4"), pack("kubernetes", "1.33.13"),
+                pack("gpu-driver", "580.126.20"))), java.time.LocalDate.of(2026, 11, 27));
+        assertThat(tooNew.conflicts()).singleElement().satisfies(c -> assertThat(c.message()).contains("containerd 2.3.4").contains("1.7-2.2"));
+    }
+
     @ParameterizedTest
     @CsvSource({"24.6.1, >=1.22.0 <1.31.0", "24.9.1, >=1.24.0 <1.32.0", "25.3.2, >=1.29.0 <1.33.0"})
     @DisplayName("an unlisted patch release takes the Kubernetes range of the earliest documented patch of its line, and says so")
