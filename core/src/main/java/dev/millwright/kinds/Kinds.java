@@ -25,6 +25,7 @@ public final class Kinds {
         kinds.addAll(FleetKinds.all());
         kinds.addAll(CatalogKinds.all());
         kinds.addAll(WorkloadKinds.all());
+        kinds.addAll(dev.millwright.sched.SchedKinds.all());
         return KindRegistry.of(kinds);
     }
 }

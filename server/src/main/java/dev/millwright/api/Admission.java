@@ -55,6 +55,7 @@ final class Admission {
             variables(r, previous, errors);
         }
         if (kind.kind().equals(dev.millwright.workload.WorkloadKinds.WORKLOAD)) workload(r, errors);
+        if (kind.kind().equals(dev.millwright.sched.SchedKinds.QUEUE)) QueueAdmission.check(store, r, errors);
         if (kind.kind().equals(dev.millwright.catalog.CatalogKinds.STACK_TEMPLATE) && previous == null) {
             // a template whose layers conflict, or name packs the catalog lacks, is never published
             TemplateCheck.check(catalog(), r.spec(), java.time.LocalDate.ofInstant(clock.instant(), java.time.ZoneOffset.UTC))
