@@ -53,7 +53,7 @@ final class SchedCommand implements Runnable {
                     + "shuffled, and placed one by one; nothing departs, a pod that fits nowhere fails for good. Reports GPU "
                     + "allocation against arrived GPU demand: allocationByArrivedPercent[p] is the allocation after the last pod "
                     + "whose cumulative request is at most p%% of capacity, p = 0..130.",
-            "  millwright sched replay --mode packing --nodes NODES.csv --pods PODS.csv --policy all --seed 1 --out r.json",
+            "  millwright sched replay --mode packing --nodes NODES.csv --pods PODS.csv --policy all --seed 1 --out r.json --plot r.png",
             "--mode time: a replay over time of job traces, each --jobs file one tenant (itp: job_id,submission_time,duration,num_gpu; "
                     + "philly-vc: Gavel's per-VC files), on --gpus GPUs in nodes of --gpus-per-node, with --quota FILE=GPUS guarantees. "
                     + "Reports JCT, queueing, utilization, makespan and Jain fairness, overall and per tenant, and each quota'd tenant "
@@ -108,6 +108,9 @@ final class SchedCommand implements Runnable {
         @Option(names = "--out", paramLabel = "FILE.json", description = "write the full result as JSON")
         Path out;
 
+        @Option(names = "--plot", paramLabel = "FILE.png", description = "packing: draw the allocation curves of the policies as a PNG")
+        Path plot;
+
         @Override
         public Integer call() {
             return switch (mode) {
@@ -143,18 +146,23 @@ final class SchedCommand implements Runnable {
             // 3. Replay each policy on the same arrivals.
             List<PackingResult> results = new ArrayList<>();
             List<Long> millis = new ArrayList<>();
-            boolean progress = policies.size() > 1 && System.console() != null;
-            for (int i = 0; i < policies.size(); i++) {
-                if (progress) System.err.printf("\rreplaying %-12s (%d/%d)", policies.get(i), i + 1, policies.size());
-                long start = System.nanoTime();
-                try {
-                    results.add(PackingReplay.run(packingNodes, packingPods, policies.get(i), seed, targetLoad));
-                } catch (IllegalArgumentException e) {
-                    throw new CliException(ExitCodes.INVALID, "error: cannot replay " + pods + " on " + nodes + ": " + e.getMessage());
+            // a progress bar on a terminal only: piped output stays clean
+            try (me.tongfei.progressbar.ProgressBar bar = policies.size() > 1 && System.console() != null
+                    ? new me.tongfei.progressbar.ProgressBarBuilder().setTaskName("replaying").setInitialMax(policies.size())
+                            .setConsumer(new me.tongfei.progressbar.ConsoleProgressBarConsumer(System.err)).build()
+                    : null) {
+                for (String p : policies) {
+                    if (bar != null) bar.setExtraMessage(p);
+                    long start = System.nanoTime();
+                    try {
+                        results.add(PackingReplay.run(packingNodes, packingPods, p, seed, targetLoad));
+                    } catch (IllegalArgumentException e) {
+                        throw new CliException(ExitCodes.INVALID, "error: cannot replay " + pods + " on " + nodes + ": " + e.getMessage());
+                    }
+                    millis.add((System.nanoTime() - start) / 1_000_000);
+                    if (bar != null) bar.step();
                 }
-                millis.add((System.nanoTime() - start) / 1_000_000);
             }
-            if (progress) System.err.print("\r" + " ".repeat(40) + "\r");
             // 4. Report: a table for people, JSON for tools.
             PackingResult first = results.get(0);
             System.out.printf(Locale.ROOT, "packing replay of %s on %s: %d nodes, %d GPUs; %d pods tuned to %s%% of GPU capacity: %d pods, seed %d%n",
@@ -167,6 +175,14 @@ final class SchedCommand implements Runnable {
             }
             Output.printTable(System.out, List.of("POLICY", "ALLOC@100%", "ALLOC@110%", "ALLOC@120%", "ALLOC@130%", "SCHEDULED", "FAILED", "MS"), rows);
             System.out.println("ALLOC@p%: GPU allocation, percent of capacity, when arrived GPU demand reached p% of capacity");
+            if (plot != null) {
+                try {
+                    AllocationPlot.write(plot, results, "GPU allocation, " + pods.getFileName() + ", seed " + seed);
+                } catch (IOException e) {
+                    throw new CliException(ExitCodes.ERROR, "error: cannot write " + plot + ": " + e.getMessage());
+                }
+                System.out.println("wrote " + plot);
+            }
             if (out != null) {
                 ObjectNode json = results.size() == 1 ? toJson(first, millis.get(0)) : all(results, millis);
                 write(out, json);

@@ -129,6 +129,18 @@ class SchedReplayTest {
     }
 
     @Test
+    @DisplayName("--plot draws every policy's allocation curve as a PNG")
+    void plot() throws IOException {
+        Path png = dir.resolve("curves.png");
+        Cli.Result r = replay(file("nodes.csv", NODES), file("pods.csv", PODS), "--policy", "all", "--plot", png.toString());
+        assertThat(r.exit()).as(r.toString()).isZero();
+        java.awt.image.BufferedImage image = javax.imageio.ImageIO.read(png.toFile());
+        assertThat(image).isNotNull();
+        assertThat(image.getWidth()).isEqualTo(1000);
+        assertThat(image.getHeight()).isEqualTo(640);
+    }
+
+    @Test
     @DisplayName("time mode replays ITP clusters as tenants, every policy in one run, and checks each quota against a strict partition")
     void timeMode() throws IOException {
         Path itp = Path.of("../core/src/test/resources/traces/itp");
