@@ -40,7 +40,11 @@ public final class ApiRoutes {
     private final TwinHandlers twin;
     private final RenderHandlers render;
 
-    public ApiRoutes(ApiContext api, PrometheusMeterRegistry metrics, String version, dev.millwright.infra.twin.Twin twin) {
+    private final Runnable beforeScrape;
+
+    /** @param beforeScrape brings gauges read from the store up to date before {@code /metrics} answers */
+    public ApiRoutes(ApiContext api, PrometheusMeterRegistry metrics, Runnable beforeScrape, String version, dev.millwright.infra.twin.Twin twin) {
+        this.beforeScrape = beforeScrape;
         this.api = api;
         this.gate = new Gate(api);
         this.resources = new ResourceHandlers(api, gate);
@@ -65,7 +69,10 @@ public final class ApiRoutes {
 
         r.get("/healthz", ctx -> ctx.result("ok"));
         r.get("/readyz", this::ready);
-        r.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4").result(metrics.scrape()));
+        r.get("/metrics", ctx -> {
+            beforeScrape.run();
+            ctx.contentType("text/plain; version=0.0.4").result(metrics.scrape());
+        });
         r.get("/api/v1/openapi.json", ctx -> ctx.contentType("application/json").result(openApi));
 
         r.get("/api/v1/whoami", admin::whoami);

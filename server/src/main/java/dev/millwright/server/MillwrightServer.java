@@ -166,7 +166,8 @@ public final class MillwrightServer implements AutoCloseable {
 
         ApiContext api = new ApiContext(Kinds.registry(), store, feed, audit, events, tokens, authenticator,
                 config.clock(), controllers::isLeader, identity);
-        ApiRoutes routes = new ApiRoutes(api, metrics, VERSION, twin);
+        FleetMetrics fleetMetrics = new FleetMetrics(store, config.clock(), metrics);
+        ApiRoutes routes = new ApiRoutes(api, metrics, fleetMetrics::refresh, VERSION, twin);
         http = Javalin.create(cfg -> {
             routes.register(cfg);
             QueuedThreadPool pool = new QueuedThreadPool(MAX_THREADS, 8);

@@ -103,6 +103,10 @@ class WorkloadApiTest {
         // best fit: both replicas share one node, leaving the other whole
         assertThat(chat.path("placements").get(0).path("machine").asText()).isEqualTo(chat.path("placements").get(1).path("machine").asText());
         assertThat(twin.workload("acme/chat/1").state()).isEqualTo(WorkloadObservation.State.RUNNING);
+        String metrics = ApiFixtures.await(() -> dev.millwright.resource.Json.MAPPER.getNodeFactory().textNode(server.call("GET", "/metrics", null, null).body()),
+                m -> m.asText().contains("millwright_gpus{model=\"H100 80GB\",state=\"allocated\"} 2.0"), Duration.ofSeconds(10), "allocation metric").asText();
+        assertThat(metrics).contains("millwright_gpus{model=\"H100 80GB\",state=\"total\"} 16.0")
+                .contains("millwright_workloads{phase=\"Running\",tenant=\"acme\"} 1.0");
         var manifests = server.call("GET", "/api/v1/tenants/acme/workloads/chat/manifests", ben, null);
         assertThat(manifests.statusCode()).as(manifests.body()).isEqualTo(200);
         assertThat(manifests.headers().firstValue("Content-Type")).hasValueSatisfying(t -> assertThat(t).startsWith("application/yaml"));
@@ -116,6 +120,9 @@ class WorkloadApiTest {
         assertThat(waiting.path("reason").asText()).isEqualTo("waiting for 2 replicas of 8 H100 80GB GPUs, all or none: 1 fit now; 14 H100 80GB GPUs free on 2 ready nodes");
         JsonNode listed = expect(server.call("GET", "/api/v1/tenants/acme/workloads", ben, null), 200);
         assertThat(listed.path("items").toString()).contains("all or none");
+        ApiFixtures.await(() -> dev.millwright.resource.Json.MAPPER.getNodeFactory().textNode(server.call("GET", "/metrics", null, null).body()),
+                m -> m.asText().contains("millwright_queue_length{tenant=\"acme\"} 1.0") && m.asText().contains("millwright_queue_oldest_wait_seconds{tenant=\"acme\"}"),
+                Duration.ofSeconds(10), "queue metrics");
 
         expect(server.call("DELETE", "/api/v1/tenants/acme/workloads/chat", ben, null), 200);
         TwinWorld.awaitAdvancing(server, () -> Json(twin.workload("acme/chat/0").state().name()), s -> s.asText().equals("STOPPED"),

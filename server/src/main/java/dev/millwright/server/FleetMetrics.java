@@ -1,0 +1,88 @@
+package dev.millwright.server;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.millwright.fleet.FleetKinds;
+import dev.millwright.fleet.GpuModels;
+import dev.millwright.resource.Resource;
+import dev.millwright.store.ListOptions;
+import dev.millwright.store.ResourceStore;
+import dev.millwright.workload.WorkloadKinds;
+import io.micrometer.core.instrument.MultiGauge;
+import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * Scheduling figures for Prometheus, read from the objects' observed status when {@code /metrics} is scraped:
+ * GPUs per model (total and allocated to placed workloads), workloads per tenant and phase, and per tenant
+ * how many wait and for how long the oldest has waited.
+ */
+final class FleetMetrics {
+    private final ResourceStore store;
+    private final Clock clock;
+    private final MultiGauge gpus;
+    private final MultiGauge workloads;
+    private final MultiGauge pending;
+    private final MultiGauge oldestWait;
+
+    FleetMetrics(ResourceStore store, Clock clock, MeterRegistry registry) {
+        this.store = store;
+        this.clock = clock;
+        this.gpus = MultiGauge.builder("millwright_gpus").description("GPUs of the fleet by model; state total or allocated").register(registry);
+        this.workloads = MultiGauge.builder("millwright_workloads").description("workloads by tenant and phase").register(registry);
+        this.pending = MultiGauge.builder("millwright_queue_length").description("workloads waiting to be placed, by tenant").register(registry);
+        this.oldestWait = MultiGauge.builder("millwright_queue_oldest_wait_seconds")
+                .description("how long the longest-waiting pending workload of a tenant has waited").register(registry);
+    }
+
+    /** At most this often is the store read for a scrape: an open endpoint must not be a way to load the database. */
+    static final long MIN_INTERVAL_MILLIS = 2_000;
+    private long refreshedAt = Long.MIN_VALUE;
+
+    /** Reads the store afresh before a scrape, unless it did so very recently. */
+    synchronized void refresh() {
+        long now = System.nanoTime() / 1_000_000;
+        if (refreshedAt != Long.MIN_VALUE && now - refreshedAt < MIN_INTERVAL_MILLIS) return;
+        refreshedAt = now;
+        Map<String, Integer> total = new TreeMap<>();
+        for (Resource m : store.listAll(ListOptions.all(FleetKinds.MACHINE)).items()) {
+            m.status().path("gpusByModel").fields().forEachRemaining(e -> total.merge(e.getKey(), e.getValue().asInt(), Integer::sum));
+        }
+        Map<String, Integer> allocated = new TreeMap<>();
+        Map<List<String>, Integer> byPhase = new TreeMap<>((a, b) -> String.join("/", a).compareTo(String.join("/", b)));
+        Map<String, Integer> waiting = new TreeMap<>();
+        Map<String, Double> oldest = new TreeMap<>();
+        for (Resource w : store.listAll(ListOptions.all(WorkloadKinds.WORKLOAD)).items()) {
+            JsonNode s = w.status();
+            String phase = s.path("phase").asText("New");
+            byPhase.merge(List.of(w.tenant(), phase), 1, Integer::sum);
+            if (!s.path("placements").isEmpty() && s.has("gpuModel")) {
+                allocated.merge(GpuModels.shortName(s.path("gpuModel").asText()), s.path("totalGpus").asInt(), Integer::sum);
+            }
+            if (phase.equals("Pending") || phase.equals("New") || phase.equals("Blocked")) {
+                waiting.merge(w.tenant(), 1, Integer::sum);
+                double age = Math.max(0, (clock.millis() - w.metadata().creationTimestamp().toEpochMilli()) / 1000.0);
+                oldest.merge(w.tenant(), age, Math::max);
+            }
+        }
+        List<MultiGauge.Row<?>> gpuRows = new ArrayList<>();
+        total.forEach((model, n) -> {
+            gpuRows.add(MultiGauge.Row.of(Tags.of("model", model, "state", "total"), n));
+            gpuRows.add(MultiGauge.Row.of(Tags.of("model", model, "state", "allocated"), allocated.getOrDefault(model, 0)));
+        });
+        gpus.register(gpuRows, true);
+        List<MultiGauge.Row<?>> phaseRows = new ArrayList<>();
+        byPhase.forEach((k, n) -> phaseRows.add(MultiGauge.Row.of(Tags.of("tenant", k.get(0), "phase", k.get(1)), n)));
+        workloads.register(phaseRows, true);
+        List<MultiGauge.Row<?>> waitRows = new ArrayList<>();
+        List<MultiGauge.Row<?>> ageRows = new ArrayList<>();
+        waiting.forEach((t, n) -> waitRows.add(MultiGauge.Row.of(Tags.of("tenant", t), n)));
+        oldest.forEach((t, a) -> ageRows.add(MultiGauge.Row.of(Tags.of("tenant", t), a)));
+        pending.register(waitRows, true);
+        oldestWait.register(ageRows, true);
+    }
+}
