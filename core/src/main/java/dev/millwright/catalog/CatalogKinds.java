@@ -73,6 +73,12 @@ public final class CatalogKinds {
         return claims;
     }
 
+    /** The StackTemplate object an environment's {@code spec.template} names. */
+    public static dev.millwright.resource.ResourceKey templateOf(JsonNode environmentSpec) {
+        JsonNode t = environmentSpec.path("template");
+        return dev.millwright.resource.ResourceKey.platform(STACK_TEMPLATE, templateObjectName(t.path("name").asText(), t.path("version").asText()));
+    }
+
     /** The object name a template version must have: family and version, dots as dashes ("gpu-base-1-2-0"). */
     public static String templateObjectName(String template, String version) {
         return template + "-" + version.replace('.', '-');

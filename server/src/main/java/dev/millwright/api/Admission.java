@@ -99,9 +99,7 @@ final class Admission {
 
     /** The environment's values for its template's variables. */
     private void variables(Resource env, Resource previous, Map<String, List<String>> errors) {
-        JsonNode t = env.spec().path("template");
-        store.get(dev.millwright.resource.ResourceKey.platform(dev.millwright.catalog.CatalogKinds.STACK_TEMPLATE,
-                        dev.millwright.catalog.CatalogKinds.templateObjectName(t.path("name").asText(), t.path("version").asText())))
+        store.get(dev.millwright.catalog.CatalogKinds.templateOf(env.spec()))
                 .ifPresent(template -> dev.millwright.catalog.VariableCheck.check(template.spec(), env.spec().path("variables"),
                                 previous == null ? null : previous.spec().path("variables"))
                         .forEach((k, v) -> errors.computeIfAbsent(k, x -> new ArrayList<>()).addAll(v)));

@@ -56,8 +56,7 @@ public final class EnvironmentController implements Controller {
         Resource env = found.get();
         JsonNode t = env.spec().path("template");
         String template = t.path("name").asText() + "@" + t.path("version").asText();
-        Optional<Resource> templateObject = ctx.get(ResourceKey.platform(CatalogKinds.STACK_TEMPLATE,
-                CatalogKinds.templateObjectName(t.path("name").asText(), t.path("version").asText())));
+        Optional<Resource> templateObject = ctx.get(CatalogKinds.templateOf(env.spec()));
         Optional<List<Pack>> desired = templateObject.flatMap(o -> TemplateCheck.packs(PackCatalog.load(ctx.store()), o.spec()));
 
         GpuSummary gpus = new GpuSummary();

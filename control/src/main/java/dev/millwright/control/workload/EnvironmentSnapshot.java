@@ -39,8 +39,7 @@ public record EnvironmentSnapshot(Resource environment, WorkloadCheck.Environmen
         Resource env = found.get();
         JsonNode t = env.spec().path("template");
         String template = t.path("name").asText() + "@" + t.path("version").asText();
-        List<Pack> stack = store.get(ResourceKey.platform(CatalogKinds.STACK_TEMPLATE,
-                        CatalogKinds.templateObjectName(t.path("name").asText(), t.path("version").asText())))
+        List<Pack> stack = store.get(CatalogKinds.templateOf(env.spec()))
                 .flatMap(o -> TemplateCheck.packs(PackCatalog.load(store), o.spec())).orElse(List.of());
         Map<String, JsonNode> nodes = new TreeMap<>();
         Map<String, Integer> gpus = new TreeMap<>();

@@ -573,46 +573,12 @@ public final class Twin implements Infrastructure {
         double seconds = telemetryNanos / 1e9;
         for (TwinMachine m : byIndex) {
             if (!m.running()) {
-                // cleared once: GPUs at room temperature. Not keyed on GPU 0's power, which a failed GPU 0 has at 0 already
-                if (m.temperature.length > 0 && m.temperature[0] != 22) {
-                    java.util.Arrays.fill(m.utilization, 0);
-                    java.util.Arrays.fill(m.powerWatts, 0);
-                    java.util.Arrays.fill(m.memoryUsed, 0);
-                    java.util.Arrays.fill(m.temperature, 22);
-                }
+                m.coolDown();
                 continue;
             }
-            for (int g = 0; g < m.gpus(); g++) {
-                if (m.xid[g] != 0) {
-                    m.utilization[g] = 0;
-                    m.powerWatts[g] = 0;
-                    m.temperature[g] = 30;
-                    continue;
-                }
-                // one draw per GPU, split into three 21-bit noises: the tick touches every GPU of the fleet
-                long bits = random.nextLong();
-                double n1 = (bits & 0x1FFFFF) / (double) 0x200000;
-                double n2 = ((bits >>> 21) & 0x1FFFFF) / (double) 0x200000;
-                double n3 = ((bits >>> 42) & 0x1FFFFF) / (double) 0x200000;
-                double share = m.allocated[g] / 1000.0;
-                double util = share == 0 ? 0.01 * n1 : share * (0.85 + 0.13 * n1) * m.speed();
-                m.utilization[g] = (float) util;
-                m.temperature[g] = (float) (32 + 48 * util + 2 * n2);
-                m.powerWatts[g] = (float) (70 + 630 * util + 10 * n3);
-                m.memoryUsed[g] = (float) (m.gpuMemoryGiB[g] * share * 0.9);
-            }
+            m.sampleGpus(random);
             if (!m.workloads.isEmpty()) {
-                // no copy of the workloads per machine and tick (it was most of a fleet-day's run time):
-                // the few that complete are collected and finished after the loop, in the same order
-                List<TwinWorkload> completed = null;
-                for (TwinWorkload w : m.workloads.values()) {
-                    if (w.state != WorkloadObservation.State.RUNNING || w.work == 0) continue;
-                    w.done += seconds * w.gpus.length * (w.share / 1000.0) * m.speed();
-                    if (w.done >= w.work) {
-                        if (completed == null) completed = new ArrayList<>(1);
-                        completed.add(w);
-                    }
-                }
+                List<TwinWorkload> completed = m.progress(seconds);
                 if (completed != null) {
                     for (TwinWorkload w : completed) finish(m, w, WorkloadObservation.State.SUCCEEDED, "completed");
                 }
@@ -620,6 +586,4 @@ public final class Twin implements Infrastructure {
         }
         schedule(telemetryNanos, this::telemetryTick);
     }
-
-
 }

@@ -66,6 +66,58 @@ final class TwinMachine {
         return slow ? 1.0 / 3 : 1.0;
     }
 
+    /** A machine that is off or dead: its GPUs go to room temperature, once. */
+    void coolDown() {
+        // not keyed on GPU 0's power, which a failed GPU 0 has at 0 already
+        if (temperature.length > 0 && temperature[0] != 22) {
+            java.util.Arrays.fill(utilization, 0);
+            java.util.Arrays.fill(powerWatts, 0);
+            java.util.Arrays.fill(memoryUsed, 0);
+            java.util.Arrays.fill(temperature, 22);
+        }
+    }
+
+    /** One telemetry sample of every GPU, from what is allocated on it. */
+    void sampleGpus(java.util.SplittableRandom random) {
+        for (int g = 0; g < gpus(); g++) {
+            if (xid[g] != 0) {
+                utilization[g] = 0;
+                powerWatts[g] = 0;
+                temperature[g] = 30;
+                continue;
+            }
+            // one draw per GPU, split into three 21-bit noises: the tick touches every GPU of the fleet
+            long bits = random.nextLong();
+            double n1 = (bits & 0x1FFFFF) / (double) 0x200000;
+            double n2 = ((bits >>> 21) & 0x1FFFFF) / (double) 0x200000;
+            double n3 = ((bits >>> 42) & 0x1FFFFF) / (double) 0x200000;
+            double share = allocated[g] / 1000.0;
+            double util = share == 0 ? 0.01 * n1 : share * (0.85 + 0.13 * n1) * speed();
+            utilization[g] = (float) util;
+            temperature[g] = (float) (32 + 48 * util + 2 * n2);
+            powerWatts[g] = (float) (70 + 630 * util + 10 * n3);
+            memoryUsed[g] = (float) (gpuMemoryGiB[g] * share * 0.9);
+        }
+    }
+
+    /**
+     * Advances running workloads by {@code seconds}; returns those that completed, in order, or null when none
+     * did. No copy of the workloads per machine and tick (it was most of a fleet-day's run time): the caller
+     * finishes the few that complete after the loop.
+     */
+    java.util.List<TwinWorkload> progress(double seconds) {
+        java.util.List<TwinWorkload> completed = null;
+        for (TwinWorkload w : workloads.values()) {
+            if (w.state != dev.millwright.infra.WorkloadObservation.State.RUNNING || w.work == 0) continue;
+            w.done += seconds * w.gpus.length * (w.share / 1000.0) * speed();
+            if (w.done >= w.work) {
+                if (completed == null) completed = new java.util.ArrayList<>(1);
+                completed.add(w);
+            }
+        }
+        return completed;
+    }
+
     /** A workload placed here, with its share of each of its GPUs. */
     static final class TwinWorkload {
         final String id;
