@@ -32,19 +32,73 @@ public final class Scheduler {
         }
     }
 
-    /** A workload to place. {@code sequence} orders arrivals. */
+    /**
+     * A workload to place.
+     *
+     * @param sequence its arrival: the submission time in epoch milliseconds (starvation protection compares it
+     *                 with the {@code now} of a cycle), or any increasing number where time does not matter
+     * @param partition the nodes it may use: only nodes added with the same partition (an environment's pools)
+     * @param gpuShare each replica's share of one GPU in thousandths; below 1000 only with one GPU per replica
+     * @param spread whether its replicas go on different nodes where they can (services, for availability)
+     *               rather than packed together (jobs)
+     */
     public record Request(String id, String queue, PriorityClass priority, int replicas, int gpusPerReplica, String gpuModel,
-                          long sequence) {
+                          long sequence, String partition, int gpuShare, boolean spread) {
         public Request {
             Objects.requireNonNull(id, "id");
             Objects.requireNonNull(queue, "queue");
             Objects.requireNonNull(priority, "priority");
             Objects.requireNonNull(gpuModel, "gpuModel");
+            Objects.requireNonNull(partition, "partition");
             if (replicas < 1 || gpusPerReplica < 1) throw new IllegalArgumentException(id + ": replicas and GPUs per replica must be at least 1");
+            if (gpuShare < 1 || gpuShare > 1000) throw new IllegalArgumentException(id + ": gpuShare must be 1..1000 thousandths of a GPU");
+            if (gpuShare < 1000 && gpusPerReplica != 1) throw new IllegalArgumentException(id + ": a share of a GPU is for one GPU per replica");
+        }
+
+        public Request(String id, String queue, PriorityClass priority, int replicas, int gpusPerReplica, String gpuModel, long sequence) {
+            this(id, queue, priority, replicas, gpusPerReplica, gpuModel, sequence, "", 1000, false);
+        }
+
+        public Request inPartition(String p) {
+            return new Request(id, queue, priority, replicas, gpusPerReplica, gpuModel, sequence, p, gpuShare, spread);
+        }
+
+        public Request withGpuShare(int milli) {
+            return new Request(id, queue, priority, replicas, gpusPerReplica, gpuModel, sequence, partition, milli, spread);
+        }
+
+        public Request withSpread(boolean s) {
+            return new Request(id, queue, priority, replicas, gpusPerReplica, gpuModel, sequence, partition, gpuShare, s);
         }
 
         int gpus() {
             return replicas * gpusPerReplica;
+        }
+    }
+
+    /**
+     * A node as the scheduler sees it.
+     *
+     * @param partition which requests may use it (see {@link Request#partition()})
+     * @param fabricGroup the InfiniBand leaf switches it hangs off, as one name: nodes of one group talk through
+     *                    one leaf hop; a multi-node gang goes on the fewest groups
+     * @param nvlinkDomains per GPU index, its NVLink domain (null for none); one replica's GPUs go in one domain when they fit
+     * @param failed GPU indexes that are unusable
+     */
+    public record NodeSpec(String name, String gpuModel, int gpus, String partition, String fabricGroup, List<String> nvlinkDomains,
+                           java.util.Set<Integer> failed) {
+        public NodeSpec {
+            Objects.requireNonNull(name, "name");
+            Objects.requireNonNull(gpuModel, "gpuModel");
+            Objects.requireNonNull(partition, "partition");
+            fabricGroup = fabricGroup == null ? name : fabricGroup;
+            nvlinkDomains = nvlinkDomains == null ? java.util.Collections.nCopies(gpus, null) : java.util.Collections.unmodifiableList(new ArrayList<>(nvlinkDomains));
+            failed = failed == null ? java.util.Set.of() : java.util.Set.copyOf(failed);
+            if (nvlinkDomains.size() != gpus) throw new IllegalArgumentException(name + ": " + gpus + " GPUs but " + nvlinkDomains.size() + " NVLink domains");
+        }
+
+        public static NodeSpec of(String name, String gpuModel, int gpus) {
+            return new NodeSpec(name, gpuModel, gpus, "", name, null, null);
         }
     }
 
@@ -64,17 +118,30 @@ public final class Scheduler {
     }
 
     private static final class Node {
+        final NodeSpec spec;
         final String name;
         final String model;
+        /** Its index key: partition and model. */
+        final String pool;
         final boolean[] used;
         int free;
 
-        Node(String name, String model, int gpus) {
-            this.name = name;
-            this.model = model;
-            this.used = new boolean[gpus];
-            this.free = gpus;
+        Node(NodeSpec spec) {
+            this.spec = spec;
+            this.name = spec.name();
+            this.model = spec.gpuModel();
+            this.pool = poolOf(spec.partition(), spec.gpuModel());
+            this.used = new boolean[spec.gpus()];
+            for (int g : spec.failed()) if (g >= 0 && g < used.length) used[g] = true;
+            int f = 0;
+            for (boolean u : used) if (!u) f++;
+            this.free = f;
         }
+    }
+
+    /** The index key of nodes a request may use. */
+    static String poolOf(String partition, String model) {
+        return partition + "\u0000" + model;
     }
 
     private static final class Running {
@@ -91,12 +158,13 @@ public final class Scheduler {
     }
 
     private final Map<String, Node> nodes = new HashMap<>();
-    /** Per model: free GPU count -> nodes with that many free, by name. */
+    /** Per pool (partition and model): free GPU count -> nodes with that many free, by name. */
     private final Map<String, NavigableMap<Integer, TreeSet<String>>> byFree = new HashMap<>();
     private final Map<String, Integer> capacity = new HashMap<>();
     private final Map<String, Map<String, Share>> shares = new HashMap<>();
     private final Map<String, Map<String, Integer>> use = new HashMap<>();
     private final Map<String, Double> weights = new HashMap<>();
+    private final Map<String, String> parents = new HashMap<>();
     private final Map<String, Running> running = new HashMap<>();
     /** Each queue's running work per model, in the order its guarantee covers it: highest priority, then oldest. */
     private final Map<String, Map<String, TreeSet<Running>>> byQueue = new HashMap<>();
@@ -113,14 +181,25 @@ public final class Scheduler {
     // ---- the world, told incrementally
 
     public void addNode(String name, String gpuModel, int gpus) {
-        if (nodes.containsKey(name)) throw new IllegalArgumentException("node " + name + " is already known");
-        Node n = new Node(name, gpuModel, gpus);
-        nodes.put(name, n);
-        capacity.merge(gpuModel, gpus, Integer::sum);
+        addNode(NodeSpec.of(name, gpuModel, gpus));
+    }
+
+    public void addNode(NodeSpec spec) {
+        if (nodes.containsKey(spec.name())) throw new IllegalArgumentException("node " + spec.name() + " is already known");
+        Node n = new Node(spec);
+        nodes.put(n.name, n);
+        capacity.merge(n.model, n.free, Integer::sum);
         index(n);
     }
 
     public void setQueue(String queue, Map<String, Share> perModel, double weight) {
+        setQueue(queue, null, perModel, weight);
+    }
+
+    /** A queue; {@code parent} (or null) is the queue whose limit also bounds this one's use. */
+    public void setQueue(String queue, String parent, Map<String, Share> perModel, double weight) {
+        if (parent != null) parents.put(queue, parent);
+        else parents.remove(queue);
         shares.put(queue, Map.copyOf(perModel));
         weights.put(queue, weight);
         use.computeIfAbsent(queue, k -> new HashMap<>());
@@ -184,6 +263,14 @@ public final class Scheduler {
 
     /** One pass over the pending workloads: binds what fits, preempts borrowed work for guaranteed work, explains the rest. */
     public List<Decision> cycle() {
+        return cycle(Long.MIN_VALUE);
+    }
+
+    /**
+     * A cycle at time {@code now} (epoch milliseconds, compared with requests' {@code sequence}): as {@link #cycle()},
+     * with starvation protection for work that has waited long.
+     */
+    public List<Decision> cycle(long now) {
         List<Decision> out = new ArrayList<>();
         for (Request r : orderedPending()) {
             if (pendingById.containsKey(r.id())) decide(r, out);
@@ -260,8 +347,8 @@ public final class Scheduler {
             }
         }
         out.add(new Wait(r.id(), "waiting for " + r.replicas() + " x " + r.gpusPerReplica() + " " + model
-                + " GPUs, all or none: " + freeGpus(r.gpuModel()) + " free on " + capacityNodes(r.gpuModel()) + " nodes, "
-                + largestFree(r.gpuModel()) + " at most on one"));
+                + " GPUs, all or none: " + freeGpus(pool(r)) + " free on " + capacityNodes(pool(r)) + " nodes, "
+                + largestFree(pool(r)) + " at most on one"));
     }
 
     /** Idle guaranteed GPUs other queues lend, minus what is already borrowed. */
@@ -286,7 +373,7 @@ public final class Scheduler {
 
     /** Best fit for each replica in turn: the node with the fewest free GPUs that still fit it; null when one does not fit. */
     private List<GangPlacement.Placement> place(Request r) {
-        NavigableMap<Integer, TreeSet<String>> index = byFree.get(r.gpuModel());
+        NavigableMap<Integer, TreeSet<String>> index = byFree.get(pool(r));
         if (index == null) return null;
         int need = r.gpusPerReplica();
         Map<String, Integer> tentative = new java.util.LinkedHashMap<>();
@@ -338,7 +425,7 @@ public final class Scheduler {
     private List<Running> reclaimable(Request r) {
         int need = r.gpusPerReplica();
         int slots = 0;
-        var index = byFree.get(r.gpuModel());
+        var index = byFree.get(pool(r));
         if (index != null) for (var e : index.tailMap(need, true).entrySet()) slots += e.getValue().size() * (e.getKey() / need);
         Map<String, Integer> freed = new HashMap<>();
         List<Running> chosen = new ArrayList<>();
@@ -362,11 +449,11 @@ public final class Scheduler {
      */
     private List<Running> victims(Request r) {
         List<Running> out = new ArrayList<>();
-        int lacking = r.gpus() - freeGpus(r.gpuModel());
+        int lacking = r.gpus() - freeGpus(pool(r));
         int gathered = 0;
         for (Running run : borrowedByModel.getOrDefault(r.gpuModel(), new TreeSet<>(RECLAIMED_FIRST))) {
             Request v = run.request;
-            if (v.queue().equals(r.queue())) continue;
+            if (v.queue().equals(r.queue()) || !v.partition().equals(r.partition())) continue;
             if (!v.priority().preemptible() && v.priority().value() >= r.priority().value()) continue;
             out.add(run);
             gathered += v.gpus();
@@ -423,29 +510,33 @@ public final class Scheduler {
         return shares.getOrDefault(queue, Map.of()).getOrDefault(model, new Share(0, Integer.MAX_VALUE, 0));
     }
 
-    private int freeGpus(String model) {
+    private static String pool(Request r) {
+        return poolOf(r.partition(), r.gpuModel());
+    }
+
+    private int freeGpus(String pool) {
         int free = 0;
-        var index = byFree.get(model);
+        var index = byFree.get(pool);
         if (index != null) for (var e : index.entrySet()) free += e.getKey() * e.getValue().size();
         return free;
     }
 
-    private int capacityNodes(String model) {
-        var index = byFree.get(model);
+    private int capacityNodes(String pool) {
+        var index = byFree.get(pool);
         return index == null ? 0 : index.values().stream().mapToInt(TreeSet::size).sum();
     }
 
-    private int largestFree(String model) {
-        var index = byFree.get(model);
+    private int largestFree(String pool) {
+        var index = byFree.get(pool);
         return index == null || index.isEmpty() ? 0 : index.lastKey();
     }
 
     private void index(Node n) {
-        byFree.computeIfAbsent(n.model, k -> new TreeMap<>()).computeIfAbsent(n.free, k -> new TreeSet<>()).add(n.name);
+        byFree.computeIfAbsent(n.pool, k -> new TreeMap<>()).computeIfAbsent(n.free, k -> new TreeSet<>()).add(n.name);
     }
 
     private void unindex(Node n) {
-        var index = byFree.get(n.model);
+        var index = byFree.get(n.pool);
         TreeSet<String> set = index.get(n.free);
         set.remove(n.name);
         if (set.isEmpty()) index.remove(n.free);
