@@ -1,31 +1,53 @@
 package dev.millwright.sched;
 
+import dev.millwright.fleet.GpuModels;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.NavigableMap;
 import java.util.Objects;
-import java.util.TreeMap;
 import java.util.TreeSet;
 
 /**
  * The GPU scheduler's engine: nodes, queues and workloads in, decisions out (bind, preempt, or why a
- * workload waits). Pure and single-threaded; it keeps incremental state (free GPUs per node indexed by model
- * and free count, each queue's use per model) so that one arrival or completion does not rescan the world.
+ * workload waits). Pure and single-threaded; it keeps incremental state (free GPUs per node indexed by pool
+ * and free count, shared GPUs by their room, each queue's use and its subtree's) so that one arrival or
+ * completion does not rescan the world.
  *
  * <p>Governance, per GPU model: a queue always gets its {@code guaranteed} GPUs; beyond that it may borrow
  * idle capacity up to its {@code limit}, where other queues lend what they do not use (within their lending
- * limits). Work inside its queue's guarantee that does not fit reclaims lent capacity by preempting borrowed
- * work: lowest priority first, then least progress. Work inside its guarantee is never preempted by another
- * queue, and production inference never by a lower class. Pending work is considered by priority, then by
- * its queue's share of what it is guaranteed (the least served first), then in arrival order; a workload that
- * does not fit does not block smaller ones behind it (backfill). Placement is a gang: all replicas or none,
- * each on the fullest node of its model that still fits it (best fit keeps whole nodes free for large jobs).
+ * limits). A queue's limit also bounds everything below it in the queue hierarchy, so a tenant's limit caps
+ * its projects together. Work inside its queue's guarantee that does not fit reclaims lent capacity by
+ * preempting borrowed work: lowest priority first, then least progress. Work inside its guarantee is never
+ * preempted by another queue, and production inference never by a lower class. Use is counted in
+ * thousandths of a GPU, so a half-GPU workload uses half a GPU of quota, not a whole one.
+ *
+ * <p>Order: pending work is considered by priority, then by its queue's dominant share (the largest of its
+ * GPU, {@link #CPU} and {@link #MEMORY} use, each against its guarantee and weight: the least served first, so
+ * a queue that hogs CPU cannot hide behind a small GPU count), then in arrival order. A workload that does not
+ * fit does not block smaller ones behind it (backfill), except that work waiting longer than the starvation
+ * threshold reserves its pool in a timed {@link #cycle(long)}: later work of the same or lower priority is held
+ * back there until it starts, so that a large gang is not starved by a stream of small ones.
+ *
+ * <p>Placement is a gang: all replicas or none. Jobs pack (best fit keeps whole nodes free for large jobs),
+ * multi-node gangs stay on the fewest InfiniBand fabric groups, services spread over distinct nodes for
+ * availability, a replica's GPUs stay in one NVLink domain where they can, and shares of a GPU gather on the
+ * GPUs that already host shares so that whole GPUs stay whole. See {@code Placer} for the rules.
  */
 public final class Scheduler {
-    /** A queue's share of one GPU model. {@code limit} and {@code lendingLimit} are absent as {@link Integer#MAX_VALUE}. */
+    /** The name of CPU in a queue's shares: guaranteed and limit in millicores. */
+    public static final String CPU = "cpu";
+    /** The name of memory in a queue's shares: guaranteed and limit in MiB. */
+    public static final String MEMORY = "memory";
+    /** How long pending work may wait before it reserves its pool, unless the constructor says otherwise. */
+    public static final Duration DEFAULT_STARVATION_AFTER = Duration.ofMinutes(10);
+
+    /**
+     * A queue's share of one GPU model (in GPUs), of {@link #CPU} (millicores) or of {@link #MEMORY} (MiB).
+     * {@code limit} and {@code lendingLimit} are absent as {@link Integer#MAX_VALUE}.
+     */
     public record Share(int guaranteed, int limit, int lendingLimit) {
         public static Share of(int guaranteed) {
             return new Share(guaranteed, Integer.MAX_VALUE, guaranteed);
@@ -41,9 +63,11 @@ public final class Scheduler {
      * @param gpuShare each replica's share of one GPU in thousandths; below 1000 only with one GPU per replica
      * @param spread whether its replicas go on different nodes where they can (services, for availability)
      *               rather than packed together (jobs)
+     * @param cpuMillis each replica's CPU in millicores; 0 when it does not say
+     * @param memoryMiB each replica's memory in MiB; 0 when it does not say
      */
     public record Request(String id, String queue, PriorityClass priority, int replicas, int gpusPerReplica, String gpuModel,
-                          long sequence, String partition, int gpuShare, boolean spread) {
+                          long sequence, String partition, int gpuShare, boolean spread, int cpuMillis, int memoryMiB) {
         public Request {
             Objects.requireNonNull(id, "id");
             Objects.requireNonNull(queue, "queue");
@@ -53,6 +77,12 @@ public final class Scheduler {
             if (replicas < 1 || gpusPerReplica < 1) throw new IllegalArgumentException(id + ": replicas and GPUs per replica must be at least 1");
             if (gpuShare < 1 || gpuShare > 1000) throw new IllegalArgumentException(id + ": gpuShare must be 1..1000 thousandths of a GPU");
             if (gpuShare < 1000 && gpusPerReplica != 1) throw new IllegalArgumentException(id + ": a share of a GPU is for one GPU per replica");
+            if (cpuMillis < 0 || memoryMiB < 0) throw new IllegalArgumentException(id + ": cpuMillis and memoryMiB must not be negative");
+        }
+
+        public Request(String id, String queue, PriorityClass priority, int replicas, int gpusPerReplica, String gpuModel,
+                       long sequence, String partition, int gpuShare, boolean spread) {
+            this(id, queue, priority, replicas, gpusPerReplica, gpuModel, sequence, partition, gpuShare, spread, 0, 0);
         }
 
         public Request(String id, String queue, PriorityClass priority, int replicas, int gpusPerReplica, String gpuModel, long sequence) {
@@ -60,19 +90,30 @@ public final class Scheduler {
         }
 
         public Request inPartition(String p) {
-            return new Request(id, queue, priority, replicas, gpusPerReplica, gpuModel, sequence, p, gpuShare, spread);
+            return new Request(id, queue, priority, replicas, gpusPerReplica, gpuModel, sequence, p, gpuShare, spread, cpuMillis, memoryMiB);
         }
 
         public Request withGpuShare(int milli) {
-            return new Request(id, queue, priority, replicas, gpusPerReplica, gpuModel, sequence, partition, milli, spread);
+            return new Request(id, queue, priority, replicas, gpusPerReplica, gpuModel, sequence, partition, milli, spread, cpuMillis, memoryMiB);
         }
 
         public Request withSpread(boolean s) {
-            return new Request(id, queue, priority, replicas, gpusPerReplica, gpuModel, sequence, partition, gpuShare, s);
+            return new Request(id, queue, priority, replicas, gpusPerReplica, gpuModel, sequence, partition, gpuShare, s, cpuMillis, memoryMiB);
         }
 
-        int gpus() {
-            return replicas * gpusPerReplica;
+        /** Each replica's CPU in millicores. */
+        public Request withCpuMillis(int millis) {
+            return new Request(id, queue, priority, replicas, gpusPerReplica, gpuModel, sequence, partition, gpuShare, spread, millis, memoryMiB);
+        }
+
+        /** Each replica's memory in MiB. */
+        public Request withMemoryMiB(int mib) {
+            return new Request(id, queue, priority, replicas, gpusPerReplica, gpuModel, sequence, partition, gpuShare, spread, cpuMillis, mib);
+        }
+
+        /** All its replicas' GPUs in thousandths. */
+        long gpuMilli() {
+            return (long) replicas * gpusPerReplica * gpuShare;
         }
     }
 
@@ -81,24 +122,38 @@ public final class Scheduler {
      *
      * @param partition which requests may use it (see {@link Request#partition()})
      * @param fabricGroup the InfiniBand leaf switches it hangs off, as one name: nodes of one group talk through
-     *                    one leaf hop; a multi-node gang goes on the fewest groups
+     *                    one leaf hop; a multi-node gang goes on the fewest groups. Null (its own name) for none
      * @param nvlinkDomains per GPU index, its NVLink domain (null for none); one replica's GPUs go in one domain when they fit
      * @param failed GPU indexes that are unusable
+     * @param cpuMillis its allocatable CPU in millicores; 0 when not tracked (no CPU limit on placement)
+     * @param memoryMiB its allocatable memory in MiB; 0 when not tracked
      */
     public record NodeSpec(String name, String gpuModel, int gpus, String partition, String fabricGroup, List<String> nvlinkDomains,
-                           java.util.Set<Integer> failed) {
+                           java.util.Set<Integer> failed, int cpuMillis, int memoryMiB) {
         public NodeSpec {
             Objects.requireNonNull(name, "name");
             Objects.requireNonNull(gpuModel, "gpuModel");
             Objects.requireNonNull(partition, "partition");
+            if (gpus < 0) throw new IllegalArgumentException(name + ": gpus must not be negative");
+            if (cpuMillis < 0 || memoryMiB < 0) throw new IllegalArgumentException(name + ": cpuMillis and memoryMiB must not be negative");
             fabricGroup = fabricGroup == null ? name : fabricGroup;
             nvlinkDomains = nvlinkDomains == null ? java.util.Collections.nCopies(gpus, null) : java.util.Collections.unmodifiableList(new ArrayList<>(nvlinkDomains));
             failed = failed == null ? java.util.Set.of() : java.util.Set.copyOf(failed);
             if (nvlinkDomains.size() != gpus) throw new IllegalArgumentException(name + ": " + gpus + " GPUs but " + nvlinkDomains.size() + " NVLink domains");
         }
 
+        public NodeSpec(String name, String gpuModel, int gpus, String partition, String fabricGroup, List<String> nvlinkDomains,
+                        java.util.Set<Integer> failed) {
+            this(name, gpuModel, gpus, partition, fabricGroup, nvlinkDomains, failed, 0, 0);
+        }
+
         public static NodeSpec of(String name, String gpuModel, int gpus) {
             return new NodeSpec(name, gpuModel, gpus, "", name, null, null);
+        }
+
+        /** The same node with its allocatable CPU (millicores) and memory (MiB); 0 leaves one untracked. */
+        public NodeSpec withResources(int cpu, int memory) {
+            return new NodeSpec(name, gpuModel, gpus, partition, fabricGroup, nvlinkDomains, failed, cpu, memory);
         }
     }
 
@@ -107,6 +162,7 @@ public final class Scheduler {
         String id();
     }
 
+    /** {@code id} runs on {@code placements}: per replica, the node and its GPU indexes (a share's GPU holds the request's share). */
     public record Bind(String id, List<GangPlacement.Placement> placements) implements Decision {
     }
 
@@ -117,66 +173,62 @@ public final class Scheduler {
     public record Wait(String id, String reason) implements Decision {
     }
 
-    private static final class Node {
-        final NodeSpec spec;
-        final String name;
-        final String model;
-        /** Its index key: partition and model. */
-        final String pool;
-        final boolean[] used;
-        int free;
-
-        Node(NodeSpec spec) {
-            this.spec = spec;
-            this.name = spec.name();
-            this.model = spec.gpuModel();
-            this.pool = poolOf(spec.partition(), spec.gpuModel());
-            this.used = new boolean[spec.gpus()];
-            for (int g : spec.failed()) if (g >= 0 && g < used.length) used[g] = true;
-            int f = 0;
-            for (boolean u : used) if (!u) f++;
-            this.free = f;
-        }
-    }
-
     /** The index key of nodes a request may use. */
     static String poolOf(String partition, String model) {
         return partition + "\u0000" + model;
     }
 
-    private static final class Running {
+    /** A bound workload and where it runs: for restored work, the GPUs it could take (see {@link #restore}). */
+    static final class Running {
         final Request request;
         final List<GangPlacement.Placement> placements;
         boolean borrowed;
         double progress;
 
-        Running(Request request, List<GangPlacement.Placement> placements, boolean borrowed) {
+        Running(Request request, List<GangPlacement.Placement> placements) {
             this.request = request;
-            this.placements = placements;
-            this.borrowed = borrowed;
+            this.placements = List.copyOf(placements);
         }
     }
 
-    private final Map<String, Node> nodes = new HashMap<>();
-    /** Per pool (partition and model): free GPU count -> nodes with that many free, by name. */
-    private final Map<String, NavigableMap<Integer, TreeSet<String>>> byFree = new HashMap<>();
-    private final Map<String, Integer> capacity = new HashMap<>();
-    private final Map<String, Map<String, Share>> shares = new HashMap<>();
-    private final Map<String, Map<String, Integer>> use = new HashMap<>();
-    private final Map<String, Double> weights = new HashMap<>();
-    private final Map<String, String> parents = new HashMap<>();
+    /** How a decision ended, for starvation protection: only work that waits for room reserves it. */
+    private enum Outcome { BOUND, REFUSED, HELD, NO_ROOM }
+
+    /** Work that has starved and holds its pool: {@code waited} milliseconds at the cycle that reserved it. */
+    private record Reservation(Request request, long waited) {
+    }
+
+    private static final Comparator<Running> COVERED_FIRST = Comparator.comparingInt((Running run) -> -run.request.priority().value())
+            .thenComparingLong(run -> run.request.sequence()).thenComparing(run -> run.request.id());
+    private static final Comparator<Running> RECLAIMED_FIRST = Comparator.comparingInt((Running run) -> run.request.priority().value())
+            .thenComparingDouble(run -> run.progress).thenComparing(run -> run.request.id());
+
+    private final long starvationAfter;
+    private final Fleet fleet = new Fleet();
+    private final Placer placer = new Placer(fleet);
+    private final QueueTree queues = new QueueTree();
     private final Map<String, Running> running = new HashMap<>();
     /** Each queue's running work per model, in the order its guarantee covers it: highest priority, then oldest. */
     private final Map<String, Map<String, TreeSet<Running>>> byQueue = new HashMap<>();
     /** Per model, the running work on borrowed capacity, in the order it is reclaimed: lowest priority, least progress. */
     private final Map<String, TreeSet<Running>> borrowedByModel = new HashMap<>();
-    private static final Comparator<Running> COVERED_FIRST = Comparator.comparingInt((Running run) -> -run.request.priority().value())
-            .thenComparingLong(run -> run.request.sequence()).thenComparing(run -> run.request.id());
-    private static final Comparator<Running> RECLAIMED_FIRST = Comparator.comparingInt((Running run) -> run.request.priority().value())
-            .thenComparingDouble(run -> run.progress).thenComparing(run -> run.request.id());
     private final TreeSet<Request> pending = new TreeSet<>(Comparator.comparingInt((Request r) -> -r.priority().value())
             .thenComparingLong(Request::sequence).thenComparing(Request::id));
     private final Map<String, Request> pendingById = new HashMap<>();
+    /** Per pool, the starved work the last timed cycle reserved it for; read again by {@link #decide(String)}. */
+    private final Map<String, List<Reservation>> reservations = new HashMap<>();
+
+    /** A scheduler whose pending work reserves its pool after {@link #DEFAULT_STARVATION_AFTER}. */
+    public Scheduler() {
+        this(DEFAULT_STARVATION_AFTER);
+    }
+
+    /** A scheduler whose pending work reserves its pool once it has waited longer than {@code starvationAfter}. */
+    public Scheduler(Duration starvationAfter) {
+        Objects.requireNonNull(starvationAfter, "starvationAfter");
+        if (starvationAfter.isNegative()) throw new IllegalArgumentException("starvationAfter must not be negative: " + starvationAfter);
+        this.starvationAfter = starvationAfter.toMillis();
+    }
 
     // ---- the world, told incrementally
 
@@ -185,24 +237,25 @@ public final class Scheduler {
     }
 
     public void addNode(NodeSpec spec) {
-        if (nodes.containsKey(spec.name())) throw new IllegalArgumentException("node " + spec.name() + " is already known");
-        Node n = new Node(spec);
-        nodes.put(n.name, n);
-        capacity.merge(n.model, n.free, Integer::sum);
-        index(n);
+        Fleet.Node n = fleet.add(spec);
+        queues.addCapacity(spec.gpuModel(), n.usable);
     }
 
     public void setQueue(String queue, Map<String, Share> perModel, double weight) {
         setQueue(queue, null, perModel, weight);
     }
 
-    /** A queue; {@code parent} (or null) is the queue whose limit also bounds this one's use. */
+    /**
+     * A queue; {@code parent} (or null) is the queue whose limit also bounds this one's use, with all its other
+     * descendants'. Keys of {@code perModel} are GPU models, {@link #CPU} and {@link #MEMORY}. Setting it again
+     * replaces its shares, weight and parent; its running work stays and is counted under the new parent.
+     */
     public void setQueue(String queue, String parent, Map<String, Share> perModel, double weight) {
-        if (parent != null) parents.put(queue, parent);
-        else parents.remove(queue);
-        shares.put(queue, Map.copyOf(perModel));
-        weights.put(queue, weight);
-        use.computeIfAbsent(queue, k -> new HashMap<>());
+        Objects.requireNonNull(queue, "queue");
+        Objects.requireNonNull(perModel, "perModel");
+        if (!(weight > 0) || Double.isInfinite(weight)) throw new IllegalArgumentException("queue " + queue + ": weight must be positive, was " + weight);
+        queues.configure(queue, parent, perModel, weight);
+        for (String model : byQueue.getOrDefault(queue, Map.of()).keySet()) reclassify(queue, model);
     }
 
     public void submit(Request r) {
@@ -211,30 +264,43 @@ public final class Scheduler {
         pendingById.put(r.id(), r);
     }
 
-    /** A workload already running (found on start-up, or bound by an earlier cycle and confirmed). */
+    /**
+     * A workload already running (found on start-up, or bound by an earlier cycle and confirmed): it takes its
+     * GPUs (its share of each, for a share), CPU and memory again, and its queue counts all it asked for.
+     * Observed state wins over consistency checks: a placement on an unknown node, and a GPU that has failed
+     * or has no room left (stale status), are not taken, so nothing is counted twice; {@link #release} gives
+     * back exactly what was taken.
+     */
     public void restore(Request r, List<GangPlacement.Placement> placements) {
-        Running run = new Running(r, placements, false);
-        take(run);
+        if (running.containsKey(r.id())) throw new IllegalArgumentException(r.id() + " is already running");
+        List<GangPlacement.Placement> held = new ArrayList<>(placements.size());
+        for (GangPlacement.Placement pl : placements) {
+            Fleet.Node n = fleet.node(pl.machine());
+            if (n == null) continue;
+            List<Integer> gpus = Fleet.takeable(n, pl.gpus(), r.gpuShare());
+            fleet.assign(n, gpus, r.gpuShare(), r.cpuMillis(), r.memoryMiB());
+            held.add(gpus.equals(pl.gpus()) ? pl : new GangPlacement.Placement(pl.replica(), pl.machine(), gpus));
+        }
+        Request p = pendingById.remove(r.id());
+        if (p != null) pending.remove(p);
+        register(new Running(r, held));
     }
 
-    /** A workload ended (finished, failed, or deleted): its GPUs are free again. */
+    /** A workload ended (finished, failed, or deleted): its GPUs, CPU and memory are free again. */
     public void release(String id) {
         Request p = pendingById.remove(id);
         if (p != null) pending.remove(p);
         Running run = running.remove(id);
         if (run == null) return;
-        byQueue.get(run.request.queue()).get(run.request.gpuModel()).remove(run);
-        if (run.borrowed) borrowedByModel.get(run.request.gpuModel()).remove(run);
+        Request r = run.request;
+        byQueue.get(r.queue()).get(r.gpuModel()).remove(run);
+        if (run.borrowed) borrowedByModel.get(r.gpuModel()).remove(run);
         run.borrowed = false;
         for (GangPlacement.Placement pl : run.placements) {
-            Node n = nodes.get(pl.machine());
-            unindex(n);
-            for (int g : pl.gpus()) n.used[g] = false;
-            n.free += pl.gpus().size();
-            index(n);
+            fleet.unassign(fleet.node(pl.machine()), pl.gpus(), r.gpuShare(), r.cpuMillis(), r.memoryMiB());
         }
-        use.get(run.request.queue()).merge(run.request.gpuModel(), -run.request.gpus(), Integer::sum);
-        reclassify(run.request.queue(), run.request.gpuModel());
+        account(r, -1);
+        reclassify(r.queue(), r.gpuModel());
     }
 
     public void progress(String id, double progress) {
@@ -254,28 +320,36 @@ public final class Scheduler {
         return running.size();
     }
 
-    /** GPUs of {@code model} that {@code queue} holds. */
+    /**
+     * GPUs of {@code model} that {@code queue}'s own work holds, rounded up to whole GPUs (two half-GPU workloads
+     * are 1, one is 1 too; see {@link #usedMilli}). For {@link #CPU} and {@link #MEMORY}: millicores and MiB.
+     */
     public int used(String queue, String model) {
-        return use.getOrDefault(queue, Map.of()).getOrDefault(model, 0);
+        long milli = queues.own(queue, model);
+        long unit = QueueTree.unit(model);
+        return (int) Math.min(Integer.MAX_VALUE, (milli + unit - 1) / unit);
+    }
+
+    /** Thousandths of a GPU of {@code model} that {@code queue}'s own work holds; for CPU and memory, millicores and MiB. */
+    public long usedMilli(String queue, String model) {
+        return queues.own(queue, model);
     }
 
     // ---- deciding
 
-    /** One pass over the pending workloads: binds what fits, preempts borrowed work for guaranteed work, explains the rest. */
+    /** One pass over the pending workloads: binds what fits, preempts borrowed work for guaranteed work, explains the rest. Reserves nothing. */
     public List<Decision> cycle() {
-        return cycle(Long.MIN_VALUE);
+        return pass(0, false);
     }
 
     /**
      * A cycle at time {@code now} (epoch milliseconds, compared with requests' {@code sequence}): as {@link #cycle()},
-     * with starvation protection for work that has waited long.
+     * and work that has waited longer than the starvation threshold and does not fit reserves its pool: later
+     * work of the same or lower priority is not backfilled there (in this cycle, and in {@link #decide(String)}
+     * until the next cycle) and waits saying so.
      */
     public List<Decision> cycle(long now) {
-        List<Decision> out = new ArrayList<>();
-        for (Request r : orderedPending()) {
-            if (pendingById.containsKey(r.id())) decide(r, out);
-        }
-        return out;
+        return pass(now, true);
     }
 
     /** Decides one arrival alone, the incremental path: a bind or a wait, and any preemptions it needs. */
@@ -287,200 +361,139 @@ public final class Scheduler {
         return out;
     }
 
-    private List<Request> orderedPending() {
-        List<Request> list = new ArrayList<>(pending);
-        // within a priority, the queue least served against its guarantee first; arrival order last
-        list.sort(Comparator.comparingInt((Request r) -> -r.priority().value())
-                .thenComparingDouble(r -> servedShare(r.queue(), r.gpuModel()))
-                .thenComparingLong(Request::sequence));
-        return list;
-    }
-
-    private double servedShare(String queue, String model) {
-        Share s = share(queue, model);
-        double base = Math.max(1, s.guaranteed()) * weights.getOrDefault(queue, 1.0);
-        return used(queue, model) / base;
-    }
-
-    private void decide(Request r, List<Decision> out) {
-        Share s = share(r.queue(), r.gpuModel());
-        int used = used(r.queue(), r.gpuModel());
-        String model = dev.millwright.fleet.GpuModels.shortName(r.gpuModel());
-        if (used + r.gpus() > s.limit()) {
-            out.add(new Wait(r.id(), "queue " + r.queue() + ": " + model + " limit " + used + "/" + s.limit() + " in use, "
-                    + r.gpus() + " more asked"));
-            return;
-        }
-        boolean withinGuarantee = used + r.gpus() <= s.guaranteed();
-        if (!withinGuarantee) {
-            int lendable = lendable(r.queue(), r.gpuModel());
-            int borrowNeeded = used + r.gpus() - Math.max(s.guaranteed(), used);
-            if (borrowNeeded > lendable) {
-                out.add(new Wait(r.id(), "queue " + r.queue() + ": " + model + " quota " + Math.min(used, s.guaranteed()) + "/"
-                        + s.guaranteed() + " in use; borrowing blocked: " + lendable + " GPUs lendable by other queues, "
-                        + borrowNeeded + " needed"));
-                return;
+    private List<Decision> pass(long now, boolean reserve) {
+        reservations.clear();
+        List<Decision> out = new ArrayList<>();
+        for (Request r : orderedPending(now, reserve)) {
+            if (pendingById.get(r.id()) != r) continue;
+            Outcome outcome = decide(r, out);
+            if (reserve && outcome == Outcome.NO_ROOM && starved(r, now) && couldEverFit(r)) {
+                reservations.computeIfAbsent(pool(r), k -> new ArrayList<>()).add(new Reservation(r, now - r.sequence()));
             }
-        }
-        List<GangPlacement.Placement> placed = place(r);
-        if (placed != null) {
-            bind(r, placed, !withinGuarantee);
-            out.add(new Bind(r.id(), placed));
-            return;
-        }
-        if (withinGuarantee) {
-            // reclaim: the fewest borrowers, in reclaim order, whose GPUs make room for the whole gang; found on
-            // paper first, so that nobody is preempted for a gang that still would not fit
-            List<Running> chosen = reclaimable(r);
-            if (!chosen.isEmpty()) {
-                for (Running v : chosen) {
-                    preempt(v);
-                    out.add(new Preempt(v.request.id(), r.id(), "queue " + v.request.queue() + " borrowed " + model
-                            + " GPUs that queue " + r.queue() + " needs within its guarantee"));
-                }
-                placed = place(r);
-                if (placed != null) {
-                    bind(r, placed, false);
-                    out.add(new Bind(r.id(), placed));
-                    return;
-                }
-            }
-        }
-        out.add(new Wait(r.id(), "waiting for " + r.replicas() + " x " + r.gpusPerReplica() + " " + model
-                + " GPUs, all or none: " + freeGpus(pool(r)) + " free on " + capacityNodes(pool(r)) + " nodes, "
-                + largestFree(pool(r)) + " at most on one"));
-    }
-
-    /** Idle guaranteed GPUs other queues lend, minus what is already borrowed. */
-    private int lendable(String queue, String model) {
-        int lend = 0;
-        int borrowed = 0;
-        for (var e : shares.entrySet()) {
-            if (e.getKey().equals(queue)) continue;
-            Share s = e.getValue().getOrDefault(model, Share.of(0));
-            int u = used(e.getKey(), model);
-            lend += Math.max(0, Math.min(s.lendingLimit(), s.guaranteed() - u));
-        }
-        for (var e : shares.entrySet()) {
-            Share s = e.getValue().getOrDefault(model, Share.of(0));
-            borrowed += Math.max(0, used(e.getKey(), model) - s.guaranteed());
-        }
-        // capacity no queue is guaranteed is everyone's to borrow
-        int unclaimed = capacity.getOrDefault(model, 0);
-        for (var e : shares.values()) unclaimed -= e.getOrDefault(model, Share.of(0)).guaranteed();
-        return Math.max(0, lend + Math.max(0, unclaimed) - borrowed);
-    }
-
-    /** Best fit for each replica in turn: the node with the fewest free GPUs that still fit it; null when one does not fit. */
-    private List<GangPlacement.Placement> place(Request r) {
-        NavigableMap<Integer, TreeSet<String>> index = byFree.get(pool(r));
-        if (index == null) return null;
-        int need = r.gpusPerReplica();
-        Map<String, Integer> tentative = new java.util.LinkedHashMap<>();
-        List<String> chosen = new ArrayList<>();
-        for (int i = 0; i < r.replicas(); i++) {
-            String best = null;
-            int bestFree = Integer.MAX_VALUE;
-            for (var t : tentative.entrySet()) {
-                if (t.getValue() >= need && t.getValue() < bestFree) {
-                    best = t.getKey();
-                    bestFree = t.getValue();
-                }
-            }
-            search:
-            for (var e : index.tailMap(need, true).entrySet()) {
-                if (e.getKey() >= bestFree) break;
-                for (String name : e.getValue()) {
-                    if (!tentative.containsKey(name)) {
-                        best = name;
-                        bestFree = e.getKey();
-                        break search;
-                    }
-                }
-            }
-            if (best == null) return null;
-            tentative.put(best, bestFree - need);
-            chosen.add(best);
-        }
-        List<GangPlacement.Placement> out = new ArrayList<>();
-        Map<String, Integer> nextGpu = new HashMap<>();
-        for (int i = 0; i < chosen.size(); i++) {
-            Node n = nodes.get(chosen.get(i));
-            List<Integer> gpus = new ArrayList<>();
-            int g = nextGpu.getOrDefault(n.name, 0);
-            while (gpus.size() < need) {
-                if (!n.used[g]) gpus.add(g);
-                g++;
-            }
-            nextGpu.put(n.name, g);
-            out.add(new GangPlacement.Placement(i, n.name, gpus));
         }
         return out;
     }
 
     /**
-     * The victims whose GPUs give the gang room, counted in replica slots (a node with f free GPUs holds
-     * f / need replicas) without touching the state; empty when the eligible borrowers are not enough.
+     * By priority; within one, starved work first (when reserving, so that it reserves before later work
+     * backfills), then the least served queue by dominant share, then arrival.
      */
-    private List<Running> reclaimable(Request r) {
-        int need = r.gpusPerReplica();
-        int slots = 0;
-        var index = byFree.get(pool(r));
-        if (index != null) for (var e : index.tailMap(need, true).entrySet()) slots += e.getValue().size() * (e.getKey() / need);
-        Map<String, Integer> freed = new HashMap<>();
-        List<Running> chosen = new ArrayList<>();
-        for (Running v : victims(r)) {
-            chosen.add(v);
-            for (GangPlacement.Placement pl : v.placements) {
-                int free = nodes.get(pl.machine()).free;
-                int before = freed.getOrDefault(pl.machine(), 0);
-                int after = before + pl.gpus().size();
-                freed.put(pl.machine(), after);
-                slots += (free + after) / need - (free + before) / need;
+    private List<Request> orderedPending(long now, boolean reserve) {
+        record Keyed(Request request, boolean starved, double share) {
+        }
+        Map<String, Map<String, Double>> shares = new HashMap<>();
+        List<Keyed> list = new ArrayList<>(pending.size());
+        for (Request r : pending) {
+            double share = shares.computeIfAbsent(r.queue(), k -> new HashMap<>())
+                    .computeIfAbsent(r.gpuModel(), m -> queues.dominantShare(r.queue(), m));
+            list.add(new Keyed(r, reserve && starved(r, now), share));
+        }
+        list.sort(Comparator.comparingInt((Keyed k) -> -k.request.priority().value())
+                .thenComparing(k -> !k.starved)
+                .thenComparingDouble(Keyed::share)
+                .thenComparingLong(k -> k.request.sequence())
+                .thenComparing(k -> k.request.id()));
+        List<Request> out = new ArrayList<>(list.size());
+        for (Keyed k : list) out.add(k.request);
+        return out;
+    }
+
+    private boolean starved(Request r, long now) {
+        return now - r.sequence() > starvationAfter;
+    }
+
+    /** Whether the pool could hold it were it empty: work that never fits reserves nothing. */
+    private boolean couldEverFit(Request r) {
+        Fleet.Pool p = fleet.pool(pool(r));
+        return p != null && p.largestNode >= r.gpusPerReplica() && (long) p.usableGpus * Fleet.WHOLE >= r.gpuMilli();
+    }
+
+    private Outcome decide(Request r, List<Decision> out) {
+        // 1. held back: starved work of the same or higher priority that came first reserves this pool
+        Reservation hold = holding(r);
+        if (hold != null) {
+            out.add(new Wait(r.id(), Reasons.heldBack(hold.request, hold.waited)));
+            return Outcome.HELD;
+        }
+        // 2. limits: its queue's and every ancestor's, on GPUs, CPU and memory
+        String over = Reasons.overLimit(r, queues);
+        if (over != null) {
+            out.add(new Wait(r.id(), over));
+            return Outcome.REFUSED;
+        }
+        // 3. beyond its guarantee it borrows, and only what other queues lend
+        long ask = r.gpuMilli();
+        long used = queues.own(r.queue(), r.gpuModel());
+        long guaranteed = queues.guaranteed(r.queue(), r.gpuModel());
+        boolean withinGuarantee = used + ask <= guaranteed;
+        if (!withinGuarantee) {
+            long lendable = queues.lendable(r.queue(), r.gpuModel());
+            long borrowNeeded = used + ask - Math.max(guaranteed, used);
+            if (borrowNeeded > lendable) {
+                out.add(new Wait(r.id(), Reasons.borrowingBlocked(r, used, guaranteed, lendable, borrowNeeded)));
+                return Outcome.REFUSED;
             }
-            if (slots >= r.replicas()) return chosen;
         }
-        return List.of();
+        // 4. place it where it fits
+        List<GangPlacement.Placement> placed = placer.place(r);
+        if (placed != null) {
+            bind(r, placed);
+            out.add(new Bind(r.id(), placed));
+            return Outcome.BOUND;
+        }
+        // 5. within its guarantee, reclaim: the fewest borrowers, in reclaim order, whose GPUs make room for the
+        // whole gang; found on paper first, so that nobody is preempted for a gang that still would not fit
+        if (withinGuarantee) {
+            List<Running> chosen = Reclaim.victims(r, fleet.pool(pool(r)), fleet, borrowedByModel.get(r.gpuModel()));
+            if (!chosen.isEmpty()) {
+                for (Running v : chosen) {
+                    preempt(v);
+                    out.add(new Preempt(v.request.id(), r.id(), "queue " + v.request.queue() + " borrowed " + GpuModels.shortName(r.gpuModel())
+                            + " GPUs that queue " + r.queue() + " needs within its guarantee"));
+                }
+                placed = placer.place(r);
+                if (placed != null) {
+                    bind(r, placed);
+                    out.add(new Bind(r.id(), placed));
+                    return Outcome.BOUND;
+                }
+            }
+        }
+        // 6. wait for room
+        out.add(new Wait(r.id(), Reasons.noRoom(r, fleet.pool(pool(r)))));
+        return Outcome.NO_ROOM;
     }
 
-    /**
-     * Borrowed, preemptible work of other queues on this model, in reclaim order, up to twice the GPUs the request
-     * still lacks: past that, fragmentation rather than capacity keeps it out, and preempting more would not help.
-     */
-    private List<Running> victims(Request r) {
-        List<Running> out = new ArrayList<>();
-        int lacking = r.gpus() - freeGpus(pool(r));
-        int gathered = 0;
-        for (Running run : borrowedByModel.getOrDefault(r.gpuModel(), new TreeSet<>(RECLAIMED_FIRST))) {
-            Request v = run.request;
-            if (v.queue().equals(r.queue()) || !v.partition().equals(r.partition())) continue;
-            if (!v.priority().preemptible() && v.priority().value() >= r.priority().value()) continue;
-            out.add(run);
-            gathered += v.gpus();
-            if (gathered >= 2 * Math.max(lacking, r.gpus())) break;
+    private Reservation holding(Request r) {
+        if (reservations.isEmpty()) return null;
+        for (Reservation res : reservations.getOrDefault(pool(r), List.of())) {
+            Request h = res.request;
+            if (h == r || pendingById.get(h.id()) != h) continue;
+            boolean later = r.sequence() > h.sequence() || r.sequence() == h.sequence() && r.id().compareTo(h.id()) > 0;
+            if (later && r.priority().value() <= h.priority().value()) return res;
         }
-        return gathered >= lacking ? out : List.of();
+        return null;
     }
 
-    private void bind(Request r, List<GangPlacement.Placement> placements, boolean borrowed) {
+    private void bind(Request r, List<GangPlacement.Placement> placements) {
         pending.remove(r);
         pendingById.remove(r.id());
-        take(new Running(r, placements, borrowed));
+        register(new Running(r, placements));
     }
 
-    private void take(Running run) {
-        for (GangPlacement.Placement pl : run.placements) {
-            Node n = nodes.get(pl.machine());
-            unindex(n);
-            for (int g : pl.gpus()) n.used[g] = true;
-            n.free -= pl.gpus().size();
-            index(n);
-        }
-        running.put(run.request.id(), run);
-        run.borrowed = false;
-        byQueue.computeIfAbsent(run.request.queue(), k -> new HashMap<>()).computeIfAbsent(run.request.gpuModel(), k -> new TreeSet<>(COVERED_FIRST)).add(run);
-        use.computeIfAbsent(run.request.queue(), k -> new HashMap<>()).merge(run.request.gpuModel(), run.request.gpus(), Integer::sum);
-        reclassify(run.request.queue(), run.request.gpuModel());
+    /** Counts placed work in: its GPUs are already taken on the nodes. */
+    private void register(Running run) {
+        Request r = run.request;
+        running.put(r.id(), run);
+        byQueue.computeIfAbsent(r.queue(), k -> new HashMap<>()).computeIfAbsent(r.gpuModel(), k -> new TreeSet<>(COVERED_FIRST)).add(run);
+        account(r, 1);
+        reclassify(r.queue(), r.gpuModel());
+    }
+
+    private void account(Request r, int sign) {
+        queues.add(r.queue(), r.gpuModel(), sign * r.gpuMilli());
+        queues.add(r.queue(), CPU, sign * (long) r.replicas() * r.cpuMillis());
+        queues.add(r.queue(), MEMORY, sign * (long) r.replicas() * r.memoryMiB());
     }
 
     private void preempt(Running run) {
@@ -491,14 +504,14 @@ public final class Scheduler {
 
     /** Which of a queue's running workloads count as borrowed: those its guarantee does not cover, in {@link #COVERED_FIRST} order. */
     private void reclassify(String queue, String model) {
-        Share s = share(queue, model);
+        long guaranteed = queues.guaranteed(queue, model);
         TreeSet<Running> mine = byQueue.getOrDefault(queue, Map.of()).get(model);
         if (mine == null) return;
         TreeSet<Running> borrowed = borrowedByModel.computeIfAbsent(model, k -> new TreeSet<>(RECLAIMED_FIRST));
-        int within = 0;
+        long within = 0;
         for (Running run : mine) {
-            within += run.request.gpus();
-            boolean now = within > s.guaranteed();
+            within += run.request.gpuMilli();
+            boolean now = within > guaranteed;
             if (now == run.borrowed) continue;
             if (now) borrowed.add(run);
             else borrowed.remove(run);
@@ -506,39 +519,12 @@ public final class Scheduler {
         }
     }
 
-    private Share share(String queue, String model) {
-        return shares.getOrDefault(queue, Map.of()).getOrDefault(model, new Share(0, Integer.MAX_VALUE, 0));
-    }
-
     private static String pool(Request r) {
         return poolOf(r.partition(), r.gpuModel());
     }
 
-    private int freeGpus(String pool) {
-        int free = 0;
-        var index = byFree.get(pool);
-        if (index != null) for (var e : index.entrySet()) free += e.getKey() * e.getValue().size();
-        return free;
-    }
-
-    private int capacityNodes(String pool) {
-        var index = byFree.get(pool);
-        return index == null ? 0 : index.values().stream().mapToInt(TreeSet::size).sum();
-    }
-
-    private int largestFree(String pool) {
-        var index = byFree.get(pool);
-        return index == null || index.isEmpty() ? 0 : index.lastKey();
-    }
-
-    private void index(Node n) {
-        byFree.computeIfAbsent(n.pool, k -> new TreeMap<>()).computeIfAbsent(n.free, k -> new TreeSet<>()).add(n.name);
-    }
-
-    private void unindex(Node n) {
-        var index = byFree.get(n.pool);
-        TreeSet<String> set = index.get(n.free);
-        set.remove(n.name);
-        if (set.isEmpty()) index.remove(n.free);
+    /** Recounts every incremental index and sum from scratch; throws on the first difference (for tests). */
+    void verify() {
+        Recount.verify(fleet, queues, running.values());
     }
 }
