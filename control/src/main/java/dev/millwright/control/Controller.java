@@ -23,6 +23,14 @@ public interface Controller {
     }
 
     /**
+     * For a controller that decides over all objects at once (the scheduler): the one key every change of
+     * {@link #kind()} and of the watched kinds enqueues, so that changes coalesce into one pass; null otherwise.
+     */
+    default ResourceKey singleton() {
+        return null;
+    }
+
+    /**
      * Brings one object to its desired state. Throwing retries with exponential backoff, except for a
      * {@link TerminalException}. The object may no longer exist: then clean up and return done.
      */

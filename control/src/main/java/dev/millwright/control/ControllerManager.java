@@ -185,11 +185,15 @@ public final class ControllerManager implements AutoCloseable {
         Map<String, Function<Change, List<ResourceKey>>> watches = c.watches();
         while (!Thread.currentThread().isInterrupted()) {
             try {
-                long revision = enqueueAll(c.kind(), queue);
+                long revision = enqueueAll(c, queue);
                 ChangeFeed.Watch watch = feed.watch(revision);
                 long resyncAt = System.nanoTime() + resync.toNanos();
                 while (System.nanoTime() < resyncAt) {
                     for (Change change : watch.next(Duration.ofSeconds(1))) {
+                        if (c.singleton() != null) {
+                            if (change.key().kind().equals(c.kind()) || watches.containsKey(change.key().kind())) queue.add(c.singleton());
+                            continue;
+                        }
                         if (change.key().kind().equals(c.kind())) queue.add(change.key());
                         Function<Change, List<ResourceKey>> map = watches.get(change.key().kind());
                         if (map != null) map.apply(change).forEach(queue::add);
@@ -210,7 +214,13 @@ public final class ControllerManager implements AutoCloseable {
         }
     }
 
-    private long enqueueAll(String kind, WorkQueue queue) {
+    private long enqueueAll(Controller c, WorkQueue queue) {
+        String kind = c.kind();
+        if (c.singleton() != null) {
+            long revision = store.list(new ListOptions(kind, null, null, 1, null)).revision();
+            queue.add(c.singleton());
+            return revision;
+        }
         String token = null;
         long revision = -1;
         do {

@@ -14,12 +14,14 @@ import java.util.Map;
  * @param cpu Kubernetes quantity per replica, or null
  * @param memory Kubernetes quantity per replica, or null
  * @param workGpuHours how long a job runs at full speed, in GPU-hours (0 for services)
+ * @param gpuShare each replica's share of its one GPU in thousandths; 1000 for whole GPUs
+ * @param migProfile the MIG slice each replica gets (e.g. "1g.10gb"), or null for whole GPUs or a time-sliced share
  */
 public record ResolvedWorkload(String tenant, String name, String uid, String environment, String namespace, String app,
                                String category, boolean job, int replicas, int gpusPerReplica, String gpuModel,
                                List<String> gpuModels, String cpu, String memory, String priorityClass,
                                String frameworkPack, String frameworkVersion, double workGpuHours,
-                               List<Component> components) {
+                               List<Component> components, int gpuShare, String migProfile) {
     public ResolvedWorkload {
         gpuModels = List.copyOf(gpuModels);
         components = List.copyOf(components);
@@ -27,6 +29,17 @@ public record ResolvedWorkload(String tenant, String name, String uid, String en
 
     public int totalGpus() {
         return replicas * gpusPerReplica;
+    }
+
+    /** Whether each replica gets less than one whole GPU. */
+    public boolean fractional() {
+        return gpuShare < 1000;
+    }
+
+    /** The share of one GPU a MIG profile gives: its compute slices out of seven, in thousandths, rounded up. */
+    public static int shareOfMig(String profile) {
+        int slices = Integer.parseInt(profile.substring(0, profile.indexOf('g')));
+        return Math.min(1000, (slices * 1000 + 6) / 7);
     }
 
     /**

@@ -62,6 +62,13 @@ public final class WorkloadCheck {
         if (replicas > maxReplicas) add(errors, "spec.replicas", "AppTemplate " + appName + " allows at most " + maxReplicas + " replicas");
         if (gpus > maxGpus) add(errors, "spec.gpusPerReplica", "AppTemplate " + appName + " allows at most " + maxGpus + " GPUs per replica");
 
+        String mig = spec.path("migProfile").asText(null);
+        int share = mig != null ? ResolvedWorkload.shareOfMig(mig) : spec.path("gpuShare").asInt(1000);
+        if ((mig != null || share < 1000) && gpus != 1) {
+            add(errors, mig != null ? "spec.migProfile" : "spec.gpuShare", "a share of a GPU needs exactly one GPU per replica; this asks " + gpus);
+        }
+        if (mig != null && spec.has("gpuShare")) add(errors, "spec.gpuShare", "give a MIG profile or a share of a GPU, not both");
+
         String frameworkVersion = framework(appName, app.path("framework"), env, errors);
         String model = gpus == 0 ? null : gpuModel(spec, appName, profile, env, replicas * gpus, inUse, errors);
         if (!errors.isEmpty()) return new Result(null, errors);
@@ -89,7 +96,7 @@ public final class WorkloadCheck {
         return new Result(new ResolvedWorkload(workload.tenant(), workload.name(), workload.metadata().uid(), env.name(),
                 namespace(workload.tenant(), env.name()), appName, app.path("category").asText(), job, replicas, gpus, model, allowed,
                 text(profile, "cpu"), text(profile, "memory"), text(spec, "priorityClass"),
-                app.path("framework").path("pack").asText(null), frameworkVersion, work, components), errors);
+                app.path("framework").path("pack").asText(null), frameworkVersion, work, components, share, mig), errors);
     }
 
     /** The Kubernetes namespace of a tenant's environment. */
@@ -158,15 +165,24 @@ public final class WorkloadCheck {
         }
         JsonNode quota = env.spec().path("quota").path("gpus");
         List<String> why = new ArrayList<>();
+        String fitsLater = null;
         for (String m : candidates) {
             int used = inUse.getOrDefault(m, 0);
-            int limit = quota.isObject() ? quotaOf(quota, m) : env.gpus().get(m);
-            String what = quota.isObject() ? "quota" : "nodes";
+            int limit = limitOf(env, m);
             if (used + needed <= limit) return m;
-            why.add(needed + " " + GpuModels.shortName(m) + " GPUs asked, " + (limit - used) + " of the " + limit + " of its " + what + " free");
+            if (needed <= limit && fitsLater == null) fitsLater = m;
+            why.add(needed + " " + GpuModels.shortName(m) + " GPUs asked, " + limit + " in its " + (quota.isObject() ? "quota" : "nodes"));
         }
-        add(errors, "spec.replicas", "more GPUs than environment " + env.name() + " has room for: " + String.join("; ", why));
+        // none has room now: it waits for the first that can ever hold it; one that never can is refused
+        if (fitsLater != null) return fitsLater;
+        add(errors, "spec.replicas", "more GPUs than environment " + env.name() + " can ever give it: " + String.join("; ", why));
         return null;
+    }
+
+    /** The GPUs of a model the environment's workloads may hold together: its quota, else all its nodes have. */
+    public static int limitOf(Environment env, String model) {
+        JsonNode quota = env.spec().path("quota").path("gpus");
+        return quota.isObject() ? quotaOf(quota, model) : env.gpus().getOrDefault(model, 0);
     }
 
     private static int quotaOf(JsonNode quota, String model) {

@@ -49,6 +49,9 @@ public final class WorkloadKinds {
         if (r.spec().hasNonNull("project")) {
             refs.add(new Reference("spec.project", dev.millwright.tenancy.TenancyKinds.PROJECT, r.tenant(), r.spec().path("project").asText()));
         }
+        if (r.spec().hasNonNull("queue")) {
+            refs.add(new Reference("spec.queue", dev.millwright.sched.SchedKinds.QUEUE, r.tenant(), r.spec().path("queue").asText()));
+        }
         return refs;
     }
 

@@ -130,12 +130,17 @@ class WorkloadCheckTest {
     }
 
     @Test
-    void moreGpusThanTheQuotaHasLeftIsRefused() {
-        var r = check(workload("spec: {environment: prod, app: pytorch-training, replicas: 2, parameters: {image: ghcr.io/acme/train:1, script: train.py}}"),
-                env("{\"gpus\":{\"H100 80GB\":24}}", llm()), Map.of(H100, 16));
+    void moreGpusThanTheQuotaCanEverGiveIsRefusedWhileMoreThanItHasLeftWaitsForTheScheduler() {
+        var never = check(workload("spec: {environment: prod, app: pytorch-training, replicas: 4, parameters: {image: ghcr.io/acme/train:1, script: train.py}}"),
+                env("{\"gpus\":{\"H100 80GB\":24}}", llm()), Map.of());
+        assertThat(never.errors()).containsOnlyKeys("spec.replicas");
+        assertThat(never.errors().get("spec.replicas").get(0)).contains("can ever give it", "32 H100 80GB GPUs asked, 24 in its quota");
 
-        assertThat(r.errors()).containsOnlyKeys("spec.replicas");
-        assertThat(r.errors().get("spec.replicas").get(0)).contains("16 H100 80GB GPUs asked, 8 of the 24 of its quota free");
+        // 16 of 24 in use: a 16-GPU job is admitted and waits for room
+        var later = check(workload("spec: {environment: prod, app: pytorch-training, replicas: 2, parameters: {image: ghcr.io/acme/train:1, script: train.py}}"),
+                env("{\"gpus\":{\"H100 80GB\":24}}", llm()), Map.of(H100, 16));
+        assertThat(later.errors()).isEmpty();
+        assertThat(later.workload().totalGpus()).isEqualTo(16);
 
         var fits = check(workload("spec: {environment: prod, app: pytorch-training, replicas: 1, parameters: {image: ghcr.io/acme/train:1, script: train.py}}"),
                 env("{\"gpus\":{\"H100 80GB\":24}}", llm()), Map.of(H100, 16));

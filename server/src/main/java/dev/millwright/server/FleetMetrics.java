@@ -19,7 +19,8 @@ import java.util.TreeMap;
 /**
  * Scheduling figures for Prometheus, read from the objects' observed status when {@code /metrics} is scraped:
  * GPUs per model (total and allocated to placed workloads), workloads per tenant and phase, and per tenant
- * how many wait and for how long the oldest has waited.
+ * how many wait and for how long the oldest has waited; and the GPUs' mean utilization per model, from the
+ * telemetry the infrastructure reports (DCGM on real machines).
  */
 final class FleetMetrics {
     private final ResourceStore store;
@@ -28,10 +29,15 @@ final class FleetMetrics {
     private final MultiGauge workloads;
     private final MultiGauge pending;
     private final MultiGauge oldestWait;
+    private final MultiGauge utilization;
+    private final dev.millwright.infra.Infrastructure infra;
 
-    FleetMetrics(ResourceStore store, Clock clock, MeterRegistry registry) {
+    FleetMetrics(ResourceStore store, Clock clock, MeterRegistry registry, dev.millwright.infra.Infrastructure infra) {
         this.store = store;
         this.clock = clock;
+        this.infra = infra;
+        this.utilization = MultiGauge.builder("millwright_gpu_utilization")
+                .description("mean utilization (0..1) of the GPUs of a model on machines that report telemetry").register(registry);
         this.gpus = MultiGauge.builder("millwright_gpus").description("GPUs of the fleet by model; state total or allocated").register(registry);
         this.workloads = MultiGauge.builder("millwright_workloads").description("workloads by tenant and phase").register(registry);
         this.pending = MultiGauge.builder("millwright_queue_length").description("workloads waiting to be placed, by tenant").register(registry);
@@ -49,8 +55,20 @@ final class FleetMetrics {
         if (refreshedAt != Long.MIN_VALUE && now - refreshedAt < MIN_INTERVAL_MILLIS) return;
         refreshedAt = now;
         Map<String, Integer> total = new TreeMap<>();
+        Map<String, double[]> busy = new TreeMap<>(); // per model: sum of utilization, GPUs sampled
         for (Resource m : store.listAll(ListOptions.all(FleetKinds.MACHINE)).items()) {
             m.status().path("gpusByModel").fields().forEachRemaining(e -> total.merge(e.getKey(), e.getValue().asInt(), Integer::sum));
+            JsonNode gpus = m.status().path("inventory").path("gpus");
+            if (gpus.isEmpty()) continue;
+            try {
+                double[] b = busy.computeIfAbsent(GpuModels.shortName(gpus.get(0).path("model").asText()), k -> new double[2]);
+                for (var sample : infra.gpuTelemetry(m.name())) {
+                    b[0] += sample.utilization();
+                    b[1]++;
+                }
+            } catch (RuntimeException e) {
+                // unreachable or not managed: its GPUs are left out of the mean rather than counted idle
+            }
         }
         Map<String, Integer> allocated = new TreeMap<>();
         Map<List<String>, Integer> byPhase = new TreeMap<>((a, b) -> String.join("/", a).compareTo(String.join("/", b)));
@@ -75,6 +93,11 @@ final class FleetMetrics {
             gpuRows.add(MultiGauge.Row.of(Tags.of("model", model, "state", "allocated"), allocated.getOrDefault(model, 0)));
         });
         gpus.register(gpuRows, true);
+        List<MultiGauge.Row<?>> utilRows = new ArrayList<>();
+        busy.forEach((model, b) -> {
+            if (b[1] > 0) utilRows.add(MultiGauge.Row.of(Tags.of("model", model), b[0] / b[1]));
+        });
+        utilization.register(utilRows, true);
         List<MultiGauge.Row<?>> phaseRows = new ArrayList<>();
         byPhase.forEach((k, n) -> phaseRows.add(MultiGauge.Row.of(Tags.of("tenant", k.get(0), "phase", k.get(1)), n)));
         workloads.register(phaseRows, true);

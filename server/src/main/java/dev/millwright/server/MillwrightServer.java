@@ -128,7 +128,7 @@ public final class MillwrightServer implements AutoCloseable {
         List<Controller> list = List.of(new TenantController(), new ProjectController(), new MachineController(twin),
                 new SiteController(), new ClusterController(), new EnvironmentController(twin),
                 new dev.millwright.control.catalog.StackTemplateController(),
-                new dev.millwright.control.workload.WorkloadController(twin));
+                new dev.millwright.control.workload.WorkloadController(twin), new dev.millwright.control.sched.FleetScheduler());
         controllers = new ControllerManager(store, feed, events, new Leases(db), config.clock(), identity,
                 config.leaseDuration(), config.resync(), list);
         controllers.start();
@@ -166,7 +166,7 @@ public final class MillwrightServer implements AutoCloseable {
 
         ApiContext api = new ApiContext(Kinds.registry(), store, feed, audit, events, tokens, authenticator,
                 config.clock(), controllers::isLeader, identity);
-        FleetMetrics fleetMetrics = new FleetMetrics(store, config.clock(), metrics);
+        FleetMetrics fleetMetrics = new FleetMetrics(store, config.clock(), metrics, twin);
         ApiRoutes routes = new ApiRoutes(api, metrics, fleetMetrics::refresh, VERSION, twin);
         http = Javalin.create(cfg -> {
             routes.register(cfg);

@@ -15,7 +15,6 @@ import dev.millwright.infra.WorkloadPlacement;
 import dev.millwright.resource.Json;
 import dev.millwright.resource.Resource;
 import dev.millwright.resource.ResourceKey;
-import dev.millwright.sched.GangPlacement;
 import dev.millwright.workload.ResolvedWorkload;
 import dev.millwright.workload.WorkloadCheck;
 import dev.millwright.workload.WorkloadKinds;
@@ -23,15 +22,20 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
 
 /**
- * Runs workloads: resolves each against its AppTemplate and environment, places all its replicas on the
- * environment's nodes or none ({@link GangPlacement}), starts them through the infrastructure port and
- * follows them to Running, Succeeded or Failed. A job whose replica fails restarts as a whole (a gang); a
- * service re-places only the replica it lost. Placements are written on the status before anything starts,
- * so a pass after a crash finds them and does not place twice.
+ * Runs workloads through their life: resolves each against its AppTemplate and environment and hands it to
+ * the scheduler as a request on its status ({@code status.request}, phase Pending); once the scheduler has
+ * written placements, starts the replicas through the infrastructure port and follows them to Running,
+ * Succeeded or Failed. A job whose replica fails restarts as a whole (a gang); a service asks the scheduler
+ * only for the replica it lost. A preempted workload runs on for its checkpoint grace period, then stops and
+ * queues again; a job resumes from the progress it checkpointed.
+ *
+ * <p>Each placement records whether its replica was started, so a pass after a crash starts what is missing
+ * and never starts a replica twice.
  */
 public final class WorkloadController implements Controller {
     static final Duration PENDING_POLL = Duration.ofSeconds(3);
@@ -39,6 +43,8 @@ public final class WorkloadController implements Controller {
     static final Duration RUNNING_POLL = Duration.ofSeconds(5);
     /** A job restarts this often before it is given up as Failed. */
     static final int MAX_RESTARTS = 3;
+    /** How long a preempted job may run on to checkpoint, unless its spec says otherwise; services stop at once. */
+    public static final int DEFAULT_JOB_GRACE_SECONDS = 30;
 
     private final Infrastructure infra;
 
@@ -57,7 +63,7 @@ public final class WorkloadController implements Controller {
     }
 
     /** The name of a replica in the world: unique across tenants. */
-    static String replicaId(ResourceKey key, int replica) {
+    public static String replicaId(ResourceKey key, int replica) {
         return key.tenant() + "/" + key.name() + "/" + replica;
     }
 
@@ -73,24 +79,53 @@ public final class WorkloadController implements Controller {
         if (EnvironmentSnapshot.FINISHED.contains(phase) && w.status().path("observedGeneration").asLong() == w.metadata().generation()) {
             return Result.done();
         }
+        List<ObjectNode> placements = new ArrayList<>();
+        w.status().path("placements").forEach(p -> placements.add(((ObjectNode) p).deepCopy()));
+        if (phase.equals("Preempting")) {
+            Result waiting = preempting(ctx, w, placements);
+            if (waiting != null) return waiting;
+            w = ctx.get(key).orElse(null);
+            if (w == null) return Result.done();
+            placements.clear();
+        }
         Optional<EnvironmentSnapshot> snapshot = EnvironmentSnapshot.load(ctx.store(), w.tenant(), w.spec().path("environment").asText());
         Optional<Resource> app = ctx.get(ResourceKey.platform(WorkloadKinds.APP_TEMPLATE, w.spec().path("app").asText()));
         if (snapshot.isEmpty() || app.isEmpty()) {
-            return pending(ctx, w, "Blocked", snapshot.isEmpty() ? "environment " + w.spec().path("environment").asText() + " does not exist"
-                    : "AppTemplate " + w.spec().path("app").asText() + " does not exist", List.of(), null);
+            return queue(ctx, w, "Blocked", snapshot.isEmpty() ? "environment " + w.spec().path("environment").asText() + " does not exist"
+                    : "AppTemplate " + w.spec().path("app").asText() + " does not exist", placements, null);
         }
-        List<ObjectNode> placements = new ArrayList<>();
-        w.status().path("placements").forEach(p -> placements.add(((ObjectNode) p).deepCopy()));
         if (!placements.isEmpty()) {
             Result followed = follow(ctx, w, placements);
             if (followed != null) return followed;
         }
-        return place(ctx, w, app.get(), snapshot.get(), placements);
+        return request(ctx, w, app.get(), snapshot.get(), placements);
     }
 
-    /** Looks at the placed replicas; returns null when some must be placed (again). */
+    /** Starts placed replicas not yet started and looks at them all; returns null when some must be placed (again). */
     private Result follow(ControllerContext ctx, Resource w, List<ObjectNode> placements) {
         boolean job = w.status().path("job").asBoolean();
+        double carried = w.status().path("checkpointProgress").asDouble(0);
+        List<ObjectNode> startFailures = new ArrayList<>();
+        int started = startMissing(ctx, w, placements, carried, startFailures);
+        if (!startFailures.isEmpty()) {
+            // not the workload's fault (its GPUs were not free yet, say): what did not start queues again, a job's
+            // whole gang, a service's missing replicas; no restart is counted
+            Set<Integer> failedReplicas = new HashSet<>();
+            startFailures.forEach(f -> failedReplicas.add(f.path("replica").asInt()));
+            List<ObjectNode> dropped = job ? List.copyOf(placements)
+                    : placements.stream().filter(p -> failedReplicas.contains(p.path("replica").asInt())).toList();
+            dropped.forEach(p -> stop(replicaId(w.key(), p.path("replica").asInt())));
+            placements.removeAll(dropped);
+            String why = startFailures.get(0).path("why").asText() + "; queued again";
+            ctx.updateStatus(w.key(), s -> {
+                ArrayNode kept = s.putArray("placements");
+                placements.forEach(kept::add);
+                if (placements.isEmpty()) s.put("phase", "Pending");
+                s.put("reason", why);
+                return s;
+            });
+            return null;
+        }
         int running = 0;
         int succeeded = 0;
         double progress = 0;
@@ -105,26 +140,35 @@ public final class WorkloadController implements Controller {
                 case FAILED, STOPPED, UNKNOWN -> {
                     lost.add(p);
                     lostWhy = "replica " + p.path("replica").asInt() + " on " + p.path("machine").asText() + " "
-                            + o.state().name().toLowerCase(java.util.Locale.ROOT) + ": " + o.message();
+                            + o.state().name().toLowerCase(Locale.ROOT) + ": " + o.message();
                 }
             }
             progress += o.progress();
         }
+        int expected = w.status().path("replicas").asInt(placements.size());
         if (lost.isEmpty()) {
-            String phase = job && succeeded == placements.size() ? "Succeeded" : running + succeeded == placements.size() ? "Running" : "Starting";
-            double done = progress / placements.size();
+            boolean whole = placements.size() >= expected;
+            String phase = job && succeeded == placements.size() ? "Succeeded"
+                    : running + succeeded == placements.size() ? "Running" : "Starting";
+            double done = carried + (1 - carried) * progress / placements.size();
             int ready = running;
             ctx.updateStatus(w.key(), s -> {
+                // the scheduler may have preempted it since it was read: that phase is not this pass's to undo
+                if (s.path("phase").asText().equals("Preempting")) return s;
                 s.put("observedGeneration", w.metadata().generation());
                 s.put("phase", phase);
-                s.put("reason", phase.equals("Running") ? "" : s.path("reason").asText(""));
+                if (phase.equals("Running") && whole) s.put("reason", "");
                 s.put("readyReplicas", ready);
                 if (job) s.put("progress", Math.round(done * 1000) / 1000.0);
-                if (phase.equals("Succeeded")) s.set("placements", Json.MAPPER.createArrayNode());
+                if (phase.equals("Succeeded")) {
+                    s.set("placements", Json.MAPPER.createArrayNode());
+                    s.remove("request");
+                }
                 return s;
             });
             if (!phase.equals(w.status().path("phase").asText())) ctx.event(w.key(), "Normal", "Workload" + phase, describe(w, placements));
-            return phase.equals("Succeeded") ? Result.done() : Result.requeueAfter(phase.equals("Running") ? RUNNING_POLL : STARTING_POLL);
+            if (phase.equals("Succeeded")) return Result.done();
+            return Result.requeueAfter(phase.equals("Running") && started == 0 ? RUNNING_POLL : STARTING_POLL);
         }
         ctx.event(w.key(), "Warning", "ReplicaLost", lostWhy);
         if (job) {
@@ -137,6 +181,7 @@ public final class WorkloadController implements Controller {
                     s.put("observedGeneration", w.metadata().generation());
                     s.put("phase", "Failed").put("reason", "restarted " + MAX_RESTARTS + " times; last: " + why).put("restarts", restarts);
                     s.set("placements", Json.MAPPER.createArrayNode());
+                    s.remove("request");
                     return s;
                 });
                 ctx.event(w.key(), "Warning", "WorkloadFailed", why);
@@ -155,78 +200,142 @@ public final class WorkloadController implements Controller {
         return null;
     }
 
-    /** Resolves the workload and places the replicas it lacks, all of them or none. */
-    private Result place(ControllerContext ctx, Resource w, Resource app, EnvironmentSnapshot env, List<ObjectNode> kept) {
+    /** Starts the replicas the scheduler placed that were not started yet, and records each as started. */
+    private int startMissing(ControllerContext ctx, Resource w, List<ObjectNode> placements, double carried, List<ObjectNode> failed) {
+        List<ObjectNode> fresh = placements.stream().filter(p -> !p.path("started").asBoolean()).toList();
+        if (fresh.isEmpty()) return 0;
+        JsonNode request = w.status().path("placed");
+        int share = request.path("gpuShare").asInt(1000);
+        double workPerReplica = request.path("workSeconds").asDouble(0) * (1 - carried) / Math.max(1, placements.size());
+        for (ObjectNode p : fresh) {
+            String id = replicaId(w.key(), p.path("replica").asInt());
+            List<Integer> gpus = new ArrayList<>();
+            p.path("gpus").forEach(g -> gpus.add(g.asInt()));
+            // a replica alive in the world (started before a crash) is not started twice; one that ended (an
+            // earlier run of a gang, or of a namesake) starts afresh
+            WorkloadObservation.State state = infra.workload(id).state();
+            if (state == WorkloadObservation.State.RUNNING || state == WorkloadObservation.State.PENDING) {
+                p.put("started", true);
+                continue;
+            }
+            Operation op = infra.startWorkload(new WorkloadPlacement(id, p.path("machine").asText(), gpus, share, workPerReplica));
+            if (op.state() == Operation.State.FAILED) {
+                ctx.event(w.key(), "Warning", "StartFailed", id + " on " + p.path("machine").asText() + ": " + op.message());
+                failed.add(p.deepCopy().put("why", "replica " + p.path("replica").asInt() + " on " + p.path("machine").asText()
+                        + " did not start: " + op.message()));
+            }
+            p.put("started", true);
+        }
+        ctx.updateStatus(w.key(), s -> {
+            ArrayNode out = s.putArray("placements");
+            placements.forEach(out::add);
+            return s;
+        });
+        return fresh.size();
+    }
+
+    /**
+     * A workload the scheduler preempted runs on until its grace period ends (a job checkpoints meanwhile), then
+     * stops and goes back to Pending; null once it has, a requeue while the grace period lasts.
+     */
+    private Result preempting(ControllerContext ctx, Resource w, List<ObjectNode> placements) {
+        JsonNode p = w.status().path("preemption");
+        long deadline = p.path("at").asLong() + p.path("graceSeconds").asLong() * 1000;
+        long now = ctx.clock().millis();
+        if (now < deadline) return Result.requeueAfter(Duration.ofMillis(Math.min(deadline - now, RUNNING_POLL.toMillis())));
+        // its GPUs are free only once its replicas have stopped: until then it stays Preempting and holds them
+        boolean stopping = false;
+        double progress = 0;
+        for (ObjectNode pl : placements) {
+            String id = replicaId(w.key(), pl.path("replica").asInt());
+            WorkloadObservation o = infra.workload(id);
+            progress += o.progress();
+            if (o.state() == WorkloadObservation.State.RUNNING || o.state() == WorkloadObservation.State.PENDING) {
+                stopping = true;
+                if (!p.path("stopRequested").asBoolean()) stop(id);
+            }
+        }
+        if (stopping) {
+            if (!p.path("stopRequested").asBoolean()) {
+                ctx.updateStatus(w.key(), s -> {
+                    if (s.path("preemption").isObject()) ((ObjectNode) s.get("preemption")).put("stopRequested", true);
+                    return s;
+                });
+            }
+            return Result.requeueAfter(STARTING_POLL);
+        }
+        double carried = w.status().path("checkpointProgress").asDouble(0);
+        // a job that had a grace period checkpointed: it resumes from there; without one, what it did since is lost
+        double checkpoint = p.path("graceSeconds").asLong() > 0 && !placements.isEmpty()
+                ? carried + (1 - carried) * progress / placements.size() : carried;
+        String why = "preempted by " + p.path("by").asText() + ": " + p.path("reason").asText();
+        ctx.updateStatus(w.key(), s -> {
+            s.put("phase", "Pending").put("reason", why);
+            s.put("preemptions", s.path("preemptions").asInt() + 1);
+            if (s.path("job").asBoolean()) s.put("checkpointProgress", Math.round(checkpoint * 1000) / 1000.0);
+            s.set("placements", Json.MAPPER.createArrayNode());
+            s.remove("preemption");
+            return s;
+        });
+        ctx.event(w.key(), "Warning", "Preempted", why + (w.status().path("job").asBoolean()
+                ? String.format(Locale.ROOT, "; resumes from %.0f%%", checkpoint * 100) : ""));
+        return null;
+    }
+
+    /** Resolves the workload and asks the scheduler for the replicas it lacks, all of them or none. */
+    private Result request(ControllerContext ctx, Resource w, Resource app, EnvironmentSnapshot env, List<ObjectNode> kept) {
         WorkloadCheck.Result check = WorkloadCheck.check(w, app.name(), app.spec(), env.view(), env.inUse(w.name()));
         if (!check.admitted()) {
             String reason = check.errors().entrySet().iterator().next().getValue().get(0);
-            return pending(ctx, w, "Pending", reason, kept, null);
+            return queue(ctx, w, "Pending", reason, kept, null);
         }
         ResolvedWorkload r = check.workload();
-        Set<Integer> present = new HashSet<>();
-        kept.forEach(p -> present.add(p.path("replica").asInt()));
-        List<Integer> missing = new ArrayList<>();
-        for (int i = 0; i < r.replicas(); i++) if (!present.contains(i)) missing.add(i);
         if (r.gpusPerReplica() == 0) {
             // no GPUs: nothing to place on GPU nodes; the twin runs only GPU work
-            return pending(ctx, w, "Running", "", kept, r);
+            return queue(ctx, w, "Running", "", kept, r);
         }
-        List<GangPlacement.Node> nodes = env.schedulableNodes(w.name()).stream().map(n -> {
-            Set<Integer> unusable = new HashSet<>(n.unusable());
-            kept.stream().filter(p -> p.path("machine").asText().equals(n.name())).forEach(p -> p.path("gpus").forEach(g -> unusable.add(g.asInt())));
-            return new GangPlacement.Node(n.name(), n.gpuModel(), n.gpus(), unusable);
-        }).toList();
-        GangPlacement.Decision d = GangPlacement.place(nodes, new GangPlacement.Request(missing.size(), r.gpusPerReplica(), r.gpuModel()));
-        if (!d.placed()) {
-            long syncing = env.nodes().keySet().stream().filter(m -> !env.inSync(m)).count();
-            String reason = syncing == 0 ? d.reason() : d.reason() + "; " + syncing + " of the environment's " + env.nodes().size()
-                    + " nodes do not run " + env.view().template() + " yet";
-            return pending(ctx, w, "Pending", reason, kept, r);
-        }
-
-        List<ObjectNode> all = new ArrayList<>(kept);
-        for (int i = 0; i < d.placements().size(); i++) {
-            GangPlacement.Placement p = d.placements().get(i);
-            ObjectNode o = Json.object().put("replica", missing.get(i)).put("machine", p.machine());
-            ArrayNode gpus = o.putArray("gpus");
-            p.gpus().forEach(gpus::add);
-            all.add(o);
-        }
-        all.sort(java.util.Comparator.comparingInt(p -> p.path("replica").asInt()));
-        // the placement is recorded before anything starts: a crash in between finds it and starts what is missing
-        writeStatus(ctx, w, "Starting", "", all, r);
-        double workPerReplica = r.job() ? r.workGpuHours() * 3600 / r.replicas() : 0;
-        for (int i = 0; i < d.placements().size(); i++) {
-            GangPlacement.Placement p = d.placements().get(i);
-            String id = replicaId(w.key(), missing.get(i));
-            Operation op = infra.startWorkload(new WorkloadPlacement(id, p.machine(), p.gpus(), 1000, workPerReplica));
-            if (op.state() == Operation.State.FAILED) ctx.event(w.key(), "Warning", "StartFailed", id + " on " + p.machine() + ": " + op.message());
-        }
-        ctx.event(w.key(), "Normal", "Placed", describe(w, all));
-        return Result.requeueAfter(STARTING_POLL);
+        Set<Integer> present = new HashSet<>();
+        kept.forEach(p -> present.add(p.path("replica").asInt()));
+        ObjectNode req = Json.object();
+        req.put("gpuModel", r.gpuModel()).put("gpusPerReplica", r.gpusPerReplica()).put("gpuShare", r.gpuShare())
+                .put("priorityClass", w.spec().path("priorityClass").asText("batch")).put("spread", !r.job())
+                .put("job", r.job()).put("workSeconds", r.job() ? r.workGpuHours() * 3600 : 0)
+                .put("graceSeconds", w.spec().path("checkpointGraceSeconds").asInt(r.job() ? DEFAULT_JOB_GRACE_SECONDS : 0))
+                .put("cpuMillis", Quantities.millicores(r.cpu())).put("memoryMiB", Quantities.mebibytes(r.memory()))
+                .put("generation", w.metadata().generation());
+        ArrayNode missing = req.putArray("replicaIndexes");
+        for (int i = 0; i < r.replicas(); i++) if (!present.contains(i)) missing.add(i);
+        String phase = kept.isEmpty() ? "Pending" : "Running";
+        String reason = kept.isEmpty() ? "queued" : missing.size() + " of " + r.replicas() + " replicas queued to be placed again";
+        boolean same = Json.equivalent(req, w.status().path("request"));
+        return queue(ctx, w, phase, same ? w.status().path("reason").asText(reason) : reason, kept, r, req);
     }
 
-    private Result pending(ControllerContext ctx, Resource w, String phase, String reason, List<ObjectNode> kept, ResolvedWorkload r) {
+    private Result queue(ControllerContext ctx, Resource w, String phase, String reason, List<ObjectNode> kept, ResolvedWorkload r) {
+        return queue(ctx, w, phase, reason, kept, r, null);
+    }
+
+    private Result queue(ControllerContext ctx, Resource w, String phase, String reason, List<ObjectNode> kept, ResolvedWorkload r,
+                         ObjectNode request) {
         String before = w.status().path("reason").asText("");
-        writeStatus(ctx, w, phase, reason, kept, r);
-        if (!reason.isEmpty() && !reason.equals(before)) ctx.event(w.key(), "Normal", "Waiting", reason);
-        return Result.requeueAfter(PENDING_POLL);
-    }
-
-    private static void writeStatus(ControllerContext ctx, Resource w, String phase, String reason, List<ObjectNode> placements, ResolvedWorkload r) {
         ctx.updateStatus(w.key(), s -> {
             s.put("observedGeneration", w.metadata().generation());
             s.put("phase", phase);
             s.put("reason", reason);
             ArrayNode p = s.putArray("placements");
-            placements.forEach(p::add);
+            kept.forEach(p::add);
+            if (request != null) s.set("request", request);
+            else s.remove("request");
             if (r != null) {
                 s.put("job", r.job());
                 s.put("namespace", r.namespace());
+                s.put("replicas", r.replicas());
                 s.put("totalGpus", r.totalGpus());
                 if (r.gpuModel() != null) {
                     s.put("gpuModel", r.gpuModel());
-                    s.put("gpus", r.totalGpus() + "x " + GpuModels.shortName(r.gpuModel()));
+                    String each = r.migProfile() != null ? " (MIG " + r.migProfile() + " each)"
+                            : r.fractional() ? String.format(Locale.ROOT, " (%.2f each)", r.gpuShare() / 1000.0) : "";
+                    s.put("gpus", r.totalGpus() + "x " + GpuModels.shortName(r.gpuModel()) + each);
                 } else {
                     s.put("gpus", "none");
                 }
@@ -234,6 +343,8 @@ public final class WorkloadController implements Controller {
             }
             return s;
         });
+        if (!reason.isEmpty() && !reason.equals(before) && !reason.equals("queued")) ctx.event(w.key(), "Normal", "Waiting", reason);
+        return Result.requeueAfter(PENDING_POLL);
     }
 
     private static String describe(Resource w, List<ObjectNode> placements) {

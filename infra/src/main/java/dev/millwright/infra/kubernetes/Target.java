@@ -117,8 +117,11 @@ record Target(ResolvedWorkload w, Component c, String name, List<String> machine
         if (w.cpu() != null) b.addToRequests("cpu", new Quantity(w.cpu()));
         if (w.memory() != null) b.addToRequests("memory", new Quantity(w.memory()));
         if (gpus()) {
+            // a MIG slice is its own extended resource (the GPU Operator's mixed strategy); a time-sliced share
+            // asks one nvidia.com/gpu replica of a shared GPU
+            String resource = w.migProfile() != null ? "nvidia.com/mig-" + w.migProfile() : GPU;
             Quantity count = new Quantity(String.valueOf(w.gpusPerReplica()));
-            b.addToRequests(GPU, count).addToLimits(GPU, count);
+            b.addToRequests(resource, count).addToLimits(resource, count);
         }
         ResourceRequirements r = b.build();
         return r.getRequests().isEmpty() ? null : r;

@@ -8,19 +8,24 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.function.BiFunction;
 
 /**
  * The machine models the twin can simulate, named in BMC endpoints as {@code twin://<profile>}. Their
  * figures are those of the real servers: an HGX board's 8 SXM GPUs share one NVLink domain and each has its
- * own 400 Gb/s InfiniBand rail.
+ * own 400 Gb/s InfiniBand rail. Rails are cabled rail-optimised: rail i of every server of one scalable unit
+ * goes to that unit's leaf switch i. An endpoint {@code twin://hgx-h100/n07?unit=su2} puts the server in unit su2
+ * (leaves {@code su2-leaf-0..7}); without a unit, all servers share one unit's leaves.
  */
 public final class HardwareProfiles {
-    private static final Map<String, BiFunction<String, Integer, Inventory>> PROFILES = Map.of(
-            "hgx-h100", (name, seed) -> hgx(name, seed, "NVIDIA H100 80GB HBM3", 80, "96.00.99.00.01"),
-            "hgx-h200", (name, seed) -> hgx(name, seed, "NVIDIA H200 141GB HBM3e", 141, "96.00.AF.00.01"),
-            "hgx-b200", (name, seed) -> hgx(name, seed, "NVIDIA B200 180GB HBM3e", 180, "97.00.52.00.01"),
-            "l40s-4x", HardwareProfiles::l40s);
+    private interface Profile {
+        Inventory build(String machine, int seed, String leafPrefix);
+    }
+
+    private static final Map<String, Profile> PROFILES = Map.of(
+            "hgx-h100", (name, seed, leaf) -> hgx(name, seed, leaf, "NVIDIA H100 80GB HBM3", 80, "96.00.99.00.01"),
+            "hgx-h200", (name, seed, leaf) -> hgx(name, seed, leaf, "NVIDIA H200 141GB HBM3e", 141, "96.00.AF.00.01"),
+            "hgx-b200", (name, seed, leaf) -> hgx(name, seed, leaf, "NVIDIA B200 180GB HBM3e", 180, "97.00.52.00.01"),
+            "l40s-4x", (name, seed, leaf) -> l40s(name, seed));
 
     private HardwareProfiles() {
     }
@@ -29,8 +34,9 @@ public final class HardwareProfiles {
     public static String profileOf(String endpoint) {
         if (!endpoint.startsWith("twin://")) throw new IllegalArgumentException("not a twin endpoint: " + endpoint);
         String rest = endpoint.substring("twin://".length());
-        int slash = rest.indexOf('/');
-        return (slash < 0 ? rest : rest.substring(0, slash)).toLowerCase(Locale.ROOT);
+        int end = rest.length();
+        for (char c : new char[] {'/', '?'}) if (rest.indexOf(c) >= 0) end = Math.min(end, rest.indexOf(c));
+        return rest.substring(0, end).toLowerCase(Locale.ROOT);
     }
 
     public static boolean exists(String profile) {
@@ -41,20 +47,32 @@ public final class HardwareProfiles {
         return PROFILES.keySet().stream().sorted().toList();
     }
 
-    static Inventory build(String profile, String machine, int serialSeed) {
-        var f = PROFILES.get(profile);
-        if (f == null) throw new IllegalArgumentException("unknown twin hardware profile " + profile + "; known: " + names());
-        return f.apply(machine, serialSeed);
+    /** The scalable unit a {@code twin://<profile>/...?unit=<unit>} endpoint names, or null. */
+    static String unitOf(String endpoint) {
+        int q = endpoint.indexOf("?unit=");
+        if (q < 0) return null;
+        String unit = endpoint.substring(q + "?unit=".length());
+        return unit.matches("[a-z0-9-]{1,40}") ? unit : null;
     }
 
-    private static Inventory hgx(String name, int seed, String gpuModel, int gpuMemory, String vbios) {
+    static Inventory build(String profile, String machine, int serialSeed) {
+        return build(profile, machine, serialSeed, null);
+    }
+
+    static Inventory build(String profile, String machine, int serialSeed, String unit) {
+        var f = PROFILES.get(profile);
+        if (f == null) throw new IllegalArgumentException("unknown twin hardware profile " + profile + "; known: " + names());
+        return f.build(machine, serialSeed, unit == null ? "leaf-" : unit + "-leaf-");
+    }
+
+    private static Inventory hgx(String name, int seed, String leafPrefix, String gpuModel, int gpuMemory, String vbios) {
         List<Gpu> gpus = new ArrayList<>();
         List<Nic> nics = new ArrayList<>();
         List<Firmware> fw = new ArrayList<>(List.of(new Firmware("BMC", "24.09.12"), new Firmware("BIOS", "2.4.1"),
                 new Firmware("NVSwitch", "96.10.6F.00.01")));
         for (int i = 0; i < 8; i++) {
             gpus.add(new Gpu(i, gpuModel, gpuMemory, true, true, name + "-nvl", serial(seed, i)));
-            nics.add(new Nic("ib" + i, "infiniband", 400, i, "leaf-" + i));
+            nics.add(new Nic("ib" + i, "infiniband", 400, i, leafPrefix + i));
             fw.add(new Firmware("GPU" + i + " VBIOS", vbios));
         }
         nics.add(new Nic("eth0", "ethernet", 200, -1, null));

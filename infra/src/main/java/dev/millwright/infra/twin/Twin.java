@@ -226,7 +226,7 @@ public final class Twin implements Infrastructure {
             String profile = HardwareProfiles.profileOf(ref.bmcEndpoint());
             int index = byIndex.size();
             TwinMachine m = new TwinMachine(ref.name(), profile, index,
-                    HardwareProfiles.build(profile, ref.name(), ref.name().hashCode()));
+                    HardwareProfiles.build(profile, ref.name(), ref.name().hashCode(), HardwareProfiles.unitOf(ref.bmcEndpoint())));
             machines.put(ref.name(), m);
             byIndex.add(m);
             gpuCount += m.gpus();

@@ -26,6 +26,8 @@ final class Workloads {
     private String cpu;
     private String memory;
     private String priorityClass;
+    private int gpuShare = 1000;
+    private String migProfile;
     private String frameworkPack;
     private String frameworkVersion;
     private double workGpuHours;
@@ -50,6 +52,8 @@ final class Workloads {
     Workloads gpuModels(String... v) { gpuModels = List.of(v); return this; }
     Workloads resources(String cpu, String memory) { this.cpu = cpu; this.memory = memory; return this; }
     Workloads priorityClass(String v) { priorityClass = v; return this; }
+    Workloads gpuShare(int v) { gpuShare = v; return this; }
+    Workloads migProfile(String v) { migProfile = v; return this; }
     Workloads framework(String pack, String version) { frameworkPack = pack; frameworkVersion = version; return this; }
     Workloads component(Comp c) { components.add(c.build(replicas)); return this; }
 
@@ -58,7 +62,7 @@ final class Workloads {
         String uid = UUID.nameUUIDFromBytes((tenant + "/" + name).getBytes(StandardCharsets.UTF_8)).toString();
         return new ResolvedWorkload(tenant, name, uid, environment, tenant + "-" + environment, app, category, job,
                 replicas, gpusPerReplica, gpuModel, gpuModels, cpu, memory, priorityClass, frameworkPack,
-                frameworkVersion, workGpuHours, components);
+                frameworkVersion, workGpuHours, components, gpuShare, migProfile);
     }
 
     /** One component; a GPU component takes the workload's replicas, as the resolver gives it. */

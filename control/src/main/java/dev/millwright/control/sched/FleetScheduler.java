@@ -1,0 +1,307 @@
+package dev.millwright.control.sched;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.millwright.catalog.CatalogKinds;
+import dev.millwright.control.Controller;
+import dev.millwright.control.ControllerContext;
+import dev.millwright.control.Result;
+import dev.millwright.fleet.FleetKinds;
+import dev.millwright.fleet.GpuModels;
+import dev.millwright.resource.Json;
+import dev.millwright.resource.Resource;
+import dev.millwright.resource.ResourceKey;
+import dev.millwright.sched.GangPlacement;
+import dev.millwright.sched.PriorityClass;
+import dev.millwright.sched.SchedKinds;
+import dev.millwright.sched.Scheduler;
+import dev.millwright.store.ListOptions;
+import dev.millwright.store.ResourceStore;
+import dev.millwright.workload.WorkloadKinds;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.function.Function;
+
+/**
+ * The live GPU scheduler: one pass decides over the whole fleet. It reads the store (queues, the nodes each
+ * environment may use, the workloads that run and those that wait), feeds the pure {@link Scheduler} engine,
+ * and writes its decisions back: placements on the workloads it binds (the workload controller starts them),
+ * a preemption on the workloads it reclaims GPUs from, and on every workload left waiting the engine's reason.
+ * Every change to a workload, queue, machine, pool or environment schedules one pass; changes coalesce.
+ *
+ * <p>A preempted workload keeps its GPUs through its checkpoint grace period: a bind that would land on them
+ * waits until it has stopped, so no GPU is ever given twice. Each write is conditional on the workload still
+ * being in the state the pass read, so a pass that raced a change decides again rather than undo it.
+ */
+public final class FleetScheduler implements Controller {
+    static final ResourceKey PASS = ResourceKey.platform(WorkloadKinds.WORKLOAD, "*scheduler*");
+    static final Duration RESYNC = Duration.ofSeconds(5);
+    private static final Set<String> FINISHED = Set.of("Succeeded", "Failed");
+    /** The suffix of the engine request for the replicas a running service lost. */
+    private static final String MORE = "#more";
+
+    private final Duration starvationAfter;
+
+    public FleetScheduler() {
+        this(Duration.ofMinutes(10));
+    }
+
+    public FleetScheduler(Duration starvationAfter) {
+        this.starvationAfter = starvationAfter;
+    }
+
+    @Override
+    public String name() {
+        return "scheduler";
+    }
+
+    @Override
+    public String kind() {
+        return WorkloadKinds.WORKLOAD;
+    }
+
+    @Override
+    public ResourceKey singleton() {
+        return PASS;
+    }
+
+    @Override
+    public Map<String, Function<dev.millwright.watch.Change, List<ResourceKey>>> watches() {
+        Function<dev.millwright.watch.Change, List<ResourceKey>> pass = c -> List.of(PASS);
+        return Map.of(SchedKinds.QUEUE, pass, FleetKinds.MACHINE, pass, FleetKinds.NODE_POOL, pass, CatalogKinds.ENVIRONMENT, pass);
+    }
+
+    @Override
+    public Result reconcile(ResourceKey key, ControllerContext ctx) {
+        ResourceStore store = ctx.store();
+        FleetView fleet = FleetView.load(store);
+        List<Resource> workloads = store.listAll(ListOptions.all(WorkloadKinds.WORKLOAD)).items();
+        QueueBook queues = new QueueBook(store.listAll(ListOptions.all(SchedKinds.QUEUE)).items());
+        Scheduler engine = new Scheduler(starvationAfter);
+        fleet.nodes().forEach(engine::addNode);
+        Set<String> tenants = new TreeSet<>();
+        workloads.forEach(w -> tenants.add(w.tenant()));
+        queues.register(engine, fleet.models(), tenants);
+
+        Map<String, Resource> byId = new HashMap<>();
+        Map<String, String> queueOf = new HashMap<>();
+        /** GPUs that preempted workloads still hold through their grace period, as "machine/gpu". */
+        Set<String> terminating = new HashSet<>();
+        Map<String, Map<String, Integer>> envUse = new HashMap<>();
+        List<Resource> waiting = new ArrayList<>();
+        for (Resource w : workloads) {
+            JsonNode s = w.status();
+            String phase = s.path("phase").asText("");
+            String id = w.tenant() + "/" + w.name();
+            byId.put(id, w);
+            String queue = queues.queueOf(w);
+            queueOf.put(id, queue);
+            JsonNode placements = s.path("placements");
+            // whatever holds placements holds its GPUs, whatever its phase says (a Blocked one may still run)
+            if (!FINISHED.contains(phase) && !placements.isEmpty() && s.has("gpuModel")) {
+                String partition = FleetView.partition(w.tenant(), w.spec().path("environment").asText());
+                envUse.computeIfAbsent(partition, k -> new HashMap<>()).merge(s.path("gpuModel").asText(), gpusHeld(s), Integer::sum);
+                List<GangPlacement.Placement> held = new ArrayList<>();
+                for (JsonNode p : placements) {
+                    if (!fleet.has(partition, p.path("machine").asText())) continue;
+                    List<Integer> gpus = new ArrayList<>();
+                    p.path("gpus").forEach(g -> gpus.add(g.asInt()));
+                    held.add(new GangPlacement.Placement(held.size(), p.path("machine").asText(), gpus));
+                    if (phase.equals("Preempting")) gpus.forEach(g -> terminating.add(p.path("machine").asText() + "/" + g));
+                }
+                JsonNode placed = s.has("placed") ? s.get("placed") : s.path("request");
+                if (!held.isEmpty() && placed.has("gpusPerReplica")) {
+                    engine.restore(request(id, queue, w, placed, held.size()), held);
+                    if (s.path("job").asBoolean()) engine.progress(id, s.path("progress").asDouble(0));
+                }
+            }
+            if (wantsPlacement(w)) waiting.add(w);
+        }
+        Map<String, String> reasons = new HashMap<>();
+        for (Resource w : waiting) {
+            String id = w.tenant() + "/" + w.name();
+            JsonNode req = w.status().path("request");
+            String partition = FleetView.partition(w.tenant(), w.spec().path("environment").asText());
+            String overQuota = fleet.environmentQuota(partition, req.path("gpuModel").asText(),
+                    envUse.getOrDefault(partition, Map.of()).getOrDefault(req.path("gpuModel").asText(), 0),
+                    req.path("replicaIndexes").size() * req.path("gpusPerReplica").asInt());
+            if (overQuota != null) {
+                reasons.put(id, overQuota);
+                continue;
+            }
+            String engineId = w.status().path("placements").isEmpty() ? id : id + MORE;
+            engine.submit(request(engineId, queueOf.get(id), w, req, req.path("replicaIndexes").size()));
+        }
+
+        List<Scheduler.Decision> decisions = engine.cycle(ctx.clock().millis());
+        Map<String, List<String>> preemptedFor = new HashMap<>();
+        for (Scheduler.Decision d : decisions) {
+            if (d instanceof Scheduler.Preempt p) {
+                Resource victim = byId.get(p.id());
+                if (victim == null) continue;
+                preempt(ctx, victim, p);
+                victim.status().path("placements").forEach(pl -> pl.path("gpus").forEach(g -> terminating.add(pl.path("machine").asText() + "/" + g.asInt())));
+                preemptedFor.computeIfAbsent(p.forId(), k -> new ArrayList<>()).add(p.id());
+            }
+        }
+        for (Scheduler.Decision d : decisions) {
+            String id = d.id().endsWith(MORE) ? d.id().substring(0, d.id().length() - MORE.length()) : d.id();
+            Resource w = byId.get(id);
+            if (w == null) continue;
+            if (d instanceof Scheduler.Bind b) {
+                List<String> blocked = b.placements().stream().flatMap(p -> p.gpus().stream().map(g -> p.machine() + "/" + g))
+                        .filter(terminating::contains).toList();
+                if (blocked.isEmpty()) {
+                    bind(ctx, w, b, queueOf.get(id));
+                } else {
+                    List<String> victims = preemptedFor.getOrDefault(d.id(), List.of());
+                    reasons.put(id, "waiting for " + (victims.isEmpty() ? "preempted workloads" : String.join(", ", victims))
+                            + " to checkpoint and stop (" + blocked.size() + " GPUs)");
+                }
+            } else if (d instanceof Scheduler.Wait wait) {
+                reasons.putIfAbsent(id, wait.reason());
+            }
+        }
+        reasons.forEach((id, reason) -> explain(ctx, byId.get(id), queueOf.get(id), reason));
+        QueueStatus.write(ctx, queues, engine, fleet.models(), waiting, queueOf);
+        return Result.requeueAfter(RESYNC);
+    }
+
+    /** A workload whose request for placement is current: resolved for its generation, not yet placed, not being preempted. */
+    private static boolean wantsPlacement(Resource w) {
+        JsonNode s = w.status();
+        JsonNode req = s.path("request");
+        if (!req.has("gpusPerReplica") || req.path("generation").asLong() != w.metadata().generation()) return false;
+        String phase = s.path("phase").asText("");
+        if (!phase.equals("Pending") && !phase.equals("Running") && !phase.equals("Starting")) return false;
+        Set<Integer> placed = new HashSet<>();
+        s.path("placements").forEach(p -> placed.add(p.path("replica").asInt()));
+        for (JsonNode i : req.path("replicaIndexes")) if (placed.contains(i.asInt())) return false;
+        return !req.path("replicaIndexes").isEmpty();
+    }
+
+    private static Scheduler.Request request(String id, String queue, Resource w, JsonNode req, int replicas) {
+        long arrived = w.metadata().creationTimestamp() == null ? 0 : w.metadata().creationTimestamp().toEpochMilli();
+        return new Scheduler.Request(id, queue, PriorityClass.of(req.path("priorityClass").asText(null)), replicas,
+                req.path("gpusPerReplica").asInt(), w.status().path("gpuModel").asText(req.path("gpuModel").asText()), arrived)
+                .inPartition(FleetView.partition(w.tenant(), w.spec().path("environment").asText()))
+                .withGpuShare(req.path("gpuShare").asInt(1000))
+                .withSpread(req.path("spread").asBoolean())
+                .withCpuMillis(req.path("cpuMillis").asInt(0))
+                .withMemoryMiB(req.path("memoryMiB").asInt(0));
+    }
+
+    private static int gpusHeld(JsonNode s) {
+        int n = 0;
+        for (JsonNode p : s.path("placements")) n += p.path("gpus").size();
+        return n;
+    }
+
+    private static void bind(ControllerContext ctx, Resource w, Scheduler.Bind b, String queue) {
+        JsonNode req = w.status().path("request");
+        List<Integer> indexes = new ArrayList<>();
+        req.path("replicaIndexes").forEach(i -> indexes.add(i.asInt()));
+        boolean[] bound = {false};
+        ctx.updateStatus(w.key(), s -> {
+            // only what this pass read: a workload changed meanwhile is decided again by the next pass
+            if (!Json.equivalent(s.path("request"), req)) return s;
+            ArrayNode placements = s.withArray("placements");
+            for (int i = 0; i < b.placements().size(); i++) {
+                GangPlacement.Placement p = b.placements().get(i);
+                ObjectNode o = placements.addObject().put("replica", indexes.get(i)).put("machine", p.machine());
+                ArrayNode gpus = o.putArray("gpus");
+                p.gpus().forEach(gpus::add);
+            }
+            List<JsonNode> sorted = new ArrayList<>();
+            placements.forEach(sorted::add);
+            sorted.sort(java.util.Comparator.comparingInt(p -> p.path("replica").asInt()));
+            placements.removeAll();
+            sorted.forEach(placements::add);
+            s.set("placed", req);
+            s.remove("request");
+            s.put("queue", queue);
+            if (s.path("phase").asText().equals("Pending")) s.put("phase", "Starting");
+            s.put("reason", "");
+            bound[0] = true;
+            return s;
+        });
+        if (bound[0]) {
+            List<String> parts = new ArrayList<>();
+            b.placements().forEach(p -> parts.add(p.machine() + p.gpus()));
+            ctx.event(w.key(), "Normal", "Scheduled", "queue " + queue + ": " + String.join(", ", parts));
+        }
+    }
+
+    private static void preempt(ControllerContext ctx, Resource victim, Scheduler.Preempt p) {
+        String phase = victim.status().path("phase").asText();
+        if (!phase.equals("Running") && !phase.equals("Starting")) return;
+        int grace = victim.status().path("placed").path("graceSeconds").asInt(0);
+        long now = ctx.clock().millis();
+        boolean[] done = {false};
+        ctx.updateStatus(victim.key(), s -> {
+            String current = s.path("phase").asText();
+            if (!current.equals("Running") && !current.equals("Starting")) return s;
+            s.put("phase", "Preempting");
+            s.put("reason", "preempted for " + p.forId() + ": " + p.reason() + (grace > 0 ? "; checkpointing for " + grace + " s" : ""));
+            s.putObject("preemption").put("by", p.forId()).put("reason", p.reason()).put("at", now).put("graceSeconds", grace);
+            done[0] = true;
+            return s;
+        });
+        if (done[0]) ctx.event(victim.key(), "Warning", "Preempting", "for " + p.forId() + ": " + p.reason()
+                + (grace > 0 ? String.format(Locale.ROOT, "; %d s to checkpoint", grace) : ""));
+    }
+
+    private static void explain(ControllerContext ctx, Resource w, String queue, String reason) {
+        if (w == null) return;
+        JsonNode req = w.status().path("request");
+        ctx.updateStatus(w.key(), s -> {
+            if (!Json.equivalent(s.path("request"), req)) return s;
+            if (s.path("placements").isEmpty()) s.put("reason", reason);
+            else s.put("reason", "replicas lost; " + reason);
+            s.put("queue", queue);
+            return s;
+        });
+    }
+
+    /** The queues' figures on their status: GPUs in use against the guarantee per model, and how many wait. */
+    static final class QueueStatus {
+        private QueueStatus() {
+        }
+
+        static void write(ControllerContext ctx, QueueBook queues, Scheduler engine, Set<String> models, List<Resource> waiting,
+                          Map<String, String> queueOf) {
+            Map<String, Integer> pending = new TreeMap<>();
+            for (Resource w : waiting) pending.merge(queueOf.get(w.tenant() + "/" + w.name()), 1, Integer::sum);
+            for (String name : queues.names()) {
+                Resource q = queues.queue(name);
+                List<String> parts = new ArrayList<>();
+                ObjectNode used = Json.object();
+                for (String model : models) {
+                    int u = engine.used(name, model);
+                    int g = QueueBook.guaranteed(q, model);
+                    if (u == 0 && QueueBook.shareOf(q, model) == null) continue;
+                    parts.add(u + "/" + g + " " + GpuModels.shortName(model));
+                    used.put(GpuModels.shortName(model), u);
+                }
+                String gpus = parts.isEmpty() ? "none" : String.join(", ", parts);
+                int waitingHere = pending.getOrDefault(name, 0);
+                ctx.updateStatus(q.key(), s -> {
+                    s.put("observedGeneration", q.metadata().generation());
+                    s.put("gpus", gpus);
+                    s.set("used", used);
+                    s.put("pending", waitingHere);
+                    return s;
+                });
+            }
+        }
+    }
+}

@@ -1,0 +1,107 @@
+package dev.millwright.control.sched;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.millwright.catalog.CatalogKinds;
+import dev.millwright.fleet.FleetKinds;
+import dev.millwright.fleet.GpuModels;
+import dev.millwright.resource.Resource;
+import dev.millwright.sched.Scheduler;
+import dev.millwright.store.ListOptions;
+import dev.millwright.store.ResourceStore;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * The nodes the scheduler may place on, read from the store: each environment's machines that are Ready,
+ * have GPUs and run the environment's template (its node stack is InSync). A node's partition is its
+ * environment, so a workload only lands on its own environment's nodes; its fabric group is the set of
+ * InfiniBand leaf switches its rails are cabled to (else its rack), and its GPUs' NVLink domains come from
+ * the inventory the machine controller observed.
+ */
+record FleetView(List<Scheduler.NodeSpec> nodes, Set<String> models, Map<String, Set<String>> machinesByPartition,
+                 Map<String, JsonNode> quotas) {
+    static String partition(String tenant, String environment) {
+        return tenant + "/" + environment;
+    }
+
+    static FleetView load(ResourceStore store) {
+        Map<String, Resource> machines = new HashMap<>();
+        store.listAll(ListOptions.all(FleetKinds.MACHINE)).items().forEach(m -> machines.put(m.name(), m));
+        Map<String, Resource> pools = new HashMap<>();
+        store.listAll(ListOptions.all(FleetKinds.NODE_POOL)).items().forEach(p -> pools.put(p.name(), p));
+        List<Scheduler.NodeSpec> nodes = new ArrayList<>();
+        Set<String> models = new TreeSet<>();
+        Map<String, Set<String>> byPartition = new HashMap<>();
+        Map<String, JsonNode> quotas = new HashMap<>();
+        for (Resource env : store.listAll(ListOptions.all(CatalogKinds.ENVIRONMENT)).items()) {
+            String partition = partition(env.tenant(), env.name());
+            quotas.put(partition, env.spec().path("quota").path("gpus"));
+            for (JsonNode poolName : env.spec().path("nodePools")) {
+                Resource pool = pools.get(poolName.asText());
+                if (pool == null) continue;
+                for (JsonNode m : pool.spec().path("machines")) {
+                    Resource machine = machines.get(m.asText());
+                    if (machine == null) continue;
+                    JsonNode gpus = machine.status().path("inventory").path("gpus");
+                    if (gpus.isEmpty()) continue;
+                    models.add(gpus.get(0).path("model").asText());
+                    boolean ready = "Ready".equals(machine.status().path("phase").asText());
+                    boolean inSync = "InSync".equals(env.status().path("nodeStacks").path(machine.name()).path("state").asText());
+                    if (!ready || !inSync) continue;
+                    nodes.add(node(machine, gpus, partition));
+                    byPartition.computeIfAbsent(partition, k -> new HashSet<>()).add(machine.name());
+                }
+            }
+        }
+        return new FleetView(nodes, models, byPartition, quotas);
+    }
+
+    private static Scheduler.NodeSpec node(Resource machine, JsonNode gpus, String partition) {
+        List<String> domains = new ArrayList<>();
+        gpus.forEach(g -> domains.add(g.hasNonNull("nvlinkDomain") ? g.get("nvlinkDomain").asText() : null));
+        Set<String> leaves = new TreeSet<>();
+        machine.status().path("inventory").path("nics").forEach(n -> {
+            if ("infiniband".equals(n.path("kind").asText()) && n.hasNonNull("leaf")) leaves.add(n.get("leaf").asText());
+        });
+        String group = !leaves.isEmpty() ? String.join(",", leaves)
+                : machine.spec().path("rack").asText("").isEmpty() ? machine.name() : "rack:" + machine.spec().path("rack").asText();
+        Set<Integer> failed = new HashSet<>();
+        machine.status().path("failedGpuIndexes").forEach(g -> failed.add(g.asInt()));
+        JsonNode inventory = machine.status().path("inventory");
+        return new Scheduler.NodeSpec(machine.name(), gpus.get(0).path("model").asText(), gpus.size(), partition, group, domains, failed)
+                .withResources(clamp(inventory.path("cpu").path("cores").asLong() * 1000), clamp(inventory.path("memoryGiB").asLong() * 1024));
+    }
+
+    static int clamp(long v) {
+        return (int) Math.min(Integer.MAX_VALUE, Math.max(0, v));
+    }
+
+    /** Whether the machine is one of the partition's schedulable nodes. */
+    boolean has(String partition, String machine) {
+        return machinesByPartition.getOrDefault(partition, Set.of()).contains(machine);
+    }
+
+    /**
+     * Why a workload must wait for its environment's GPU quota, or null when the quota has room (or there is
+     * none: then the environment's nodes are its bound).
+     */
+    String environmentQuota(String partition, String model, int used, int asked) {
+        JsonNode quota = quotas.get(partition);
+        if (quota == null || !quota.isObject()) return null;
+        var it = quota.fields();
+        while (it.hasNext()) {
+            var e = it.next();
+            if (!GpuModels.matches(e.getKey(), model)) continue;
+            int limit = e.getValue().asInt();
+            if (used + asked <= limit) return null;
+            return "environment " + partition + ": " + GpuModels.shortName(model) + " quota " + used + "/" + limit + " in use, "
+                    + asked + " more asked";
+        }
+        return null;
+    }
+}
