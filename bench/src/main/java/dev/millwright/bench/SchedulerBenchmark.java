@@ -1,6 +1,6 @@
 package dev.millwright.bench;
 
-import dev.millwright.sched.GangPlacement;
+import dev.millwright.sched.Placement;
 import dev.millwright.sched.PriorityClass;
 import dev.millwright.sched.Scheduler;
 import dev.millwright.sched.Scheduler.Request;
@@ -67,15 +67,15 @@ public class SchedulerBenchmark {
             String name = String.format("node-%05d", node);
             if (split == 0) {
                 s.restore(new Request("run-" + node, queue, PriorityClass.TRAINING, 1, 8, H100, sequence++),
-                        List.of(new GangPlacement.Placement(0, name, List.of(0, 1, 2, 3, 4, 5, 6, 7))));
+                        List.of(new Placement(0, name, List.of(0, 1, 2, 3, 4, 5, 6, 7))));
             } else {
                 s.restore(new Request("run-" + node + "a", queue, PriorityClass.BATCH, 1, 4, H100, sequence++),
-                        List.of(new GangPlacement.Placement(0, name, List.of(0, 1, 2, 3))));
+                        List.of(new Placement(0, name, List.of(0, 1, 2, 3))));
                 s.restore(new Request("run-" + node + "b", queue, PriorityClass.INTERACTIVE, 1, 2, H100, sequence++),
-                        List.of(new GangPlacement.Placement(0, name, List.of(4, 5))));
+                        List.of(new Placement(0, name, List.of(4, 5))));
                 if (node % 7 == 0) {
                     s.restore(new Request("run-" + node + "c", queue, PriorityClass.INTERACTIVE, 1, 1, H100, sequence++).withGpuShare(500),
-                            List.of(new GangPlacement.Placement(0, name, List.of(6))));
+                            List.of(new Placement(0, name, List.of(6))));
                 }
             }
         }

@@ -42,7 +42,7 @@ final class Placer {
     }
 
     /** Places every replica of {@code r} or none; when it returns placements, their GPUs, CPU and memory are taken. */
-    List<GangPlacement.Placement> place(Scheduler.Request r) {
+    List<Placement> place(Scheduler.Request r) {
         Fleet.Pool pool = fleet.pool(Scheduler.poolOf(r.partition(), r.gpuModel()));
         if (pool == null) return null;
         List<Taken> taken = new ArrayList<>(r.replicas());
@@ -58,8 +58,8 @@ final class Placer {
             }
             return null;
         }
-        List<GangPlacement.Placement> out = new ArrayList<>(taken.size());
-        for (Taken t : taken) out.add(new GangPlacement.Placement(t.replica, t.node.name, t.gpus));
+        List<Placement> out = new ArrayList<>(taken.size());
+        for (Taken t : taken) out.add(new Placement(t.replica, t.node.name, t.gpus));
         return out;
     }
 

@@ -56,7 +56,7 @@ final class Reasons {
                 .append(decimal((long) r.gpusPerReplica() * r.gpuShare())).append(' ').append(model).append(" GPUs");
         List<String> with = new ArrayList<>();
         if (r.cpuMillis() > 0) with.add(decimal(r.cpuMillis()) + " cores");
-        if (r.memoryMiB() > 0) with.add(r.memoryMiB() + " MiB memory");
+        if (r.memoryMiB() > 0) with.add(r.memoryMiB() % 1024 == 0 ? r.memoryMiB() / 1024 + " GiB memory" : r.memoryMiB() + " MiB memory");
         if (!with.isEmpty()) why.append(" with ").append(String.join(" and ", with)).append(" each");
         if (p == null) {
             return why.append(": no node").append(r.partition().isEmpty() ? "" : " of partition " + r.partition())

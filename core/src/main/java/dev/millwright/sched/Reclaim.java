@@ -34,7 +34,7 @@ final class Reclaim {
         for (Scheduler.Running v : candidates(r, pool, borrowed)) {
             chosen.add(v);
             int vShare = v.request.gpuShare();
-            for (GangPlacement.Placement pl : v.placements) {
+            for (Placement pl : v.placements) {
                 Fleet.Node n = fleet.node(pl.machine());
                 for (int g : pl.gpus()) {
                     int before = freed.getOrDefault(n.slots[g], 0);

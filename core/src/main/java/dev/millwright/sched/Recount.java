@@ -20,7 +20,7 @@ final class Recount {
         Map<String, long[]> onNodes = new HashMap<>();
         for (Scheduler.Running run : running) {
             Scheduler.Request r = run.request;
-            for (GangPlacement.Placement pl : run.placements) {
+            for (Placement pl : run.placements) {
                 Fleet.Node n = fleet.node(pl.machine());
                 long[] held = onNodes.computeIfAbsent(n.name, k -> new long[n.milli.length + 2]);
                 for (int g : pl.gpus()) held[g] += r.gpuShare();

@@ -163,7 +163,7 @@ public final class Scheduler {
     }
 
     /** {@code id} runs on {@code placements}: per replica, the node and its GPU indexes (a share's GPU holds the request's share). */
-    public record Bind(String id, List<GangPlacement.Placement> placements) implements Decision {
+    public record Bind(String id, List<Placement> placements) implements Decision {
     }
 
     /** Stop {@code id} (it goes back to pending) so that {@code forId} can run. */
@@ -181,11 +181,11 @@ public final class Scheduler {
     /** A bound workload and where it runs: for restored work, the GPUs it could take (see {@link #restore}). */
     static final class Running {
         final Request request;
-        final List<GangPlacement.Placement> placements;
+        final List<Placement> placements;
         boolean borrowed;
         double progress;
 
-        Running(Request request, List<GangPlacement.Placement> placements) {
+        Running(Request request, List<Placement> placements) {
             this.request = request;
             this.placements = List.copyOf(placements);
         }
@@ -271,15 +271,15 @@ public final class Scheduler {
      * or has no room left (stale status), are not taken, so nothing is counted twice; {@link #release} gives
      * back exactly what was taken.
      */
-    public void restore(Request r, List<GangPlacement.Placement> placements) {
+    public void restore(Request r, List<Placement> placements) {
         if (running.containsKey(r.id())) throw new IllegalArgumentException(r.id() + " is already running");
-        List<GangPlacement.Placement> held = new ArrayList<>(placements.size());
-        for (GangPlacement.Placement pl : placements) {
+        List<Placement> held = new ArrayList<>(placements.size());
+        for (Placement pl : placements) {
             Fleet.Node n = fleet.node(pl.machine());
             if (n == null) continue;
             List<Integer> gpus = Fleet.takeable(n, pl.gpus(), r.gpuShare());
             fleet.assign(n, gpus, r.gpuShare(), r.cpuMillis(), r.memoryMiB());
-            held.add(gpus.equals(pl.gpus()) ? pl : new GangPlacement.Placement(pl.replica(), pl.machine(), gpus));
+            held.add(gpus.equals(pl.gpus()) ? pl : new Placement(pl.replica(), pl.machine(), gpus));
         }
         Request p = pendingById.remove(r.id());
         if (p != null) pending.remove(p);
@@ -296,7 +296,7 @@ public final class Scheduler {
         byQueue.get(r.queue()).get(r.gpuModel()).remove(run);
         if (run.borrowed) borrowedByModel.get(r.gpuModel()).remove(run);
         run.borrowed = false;
-        for (GangPlacement.Placement pl : run.placements) {
+        for (Placement pl : run.placements) {
             fleet.unassign(fleet.node(pl.machine()), pl.gpus(), r.gpuShare(), r.cpuMillis(), r.memoryMiB());
         }
         account(r, -1);
@@ -435,7 +435,7 @@ public final class Scheduler {
             }
         }
         // 4. place it where it fits
-        List<GangPlacement.Placement> placed = placer.place(r);
+        List<Placement> placed = placer.place(r);
         if (placed != null) {
             bind(r, placed);
             out.add(new Bind(r.id(), placed));
@@ -475,7 +475,7 @@ public final class Scheduler {
         return null;
     }
 
-    private void bind(Request r, List<GangPlacement.Placement> placements) {
+    private void bind(Request r, List<Placement> placements) {
         pending.remove(r);
         pendingById.remove(r.id());
         register(new Running(r, placements));

@@ -26,8 +26,8 @@ final class SchedFixtures {
         return job(id, queue, 1, 1, sequence).withGpuShare(milli);
     }
 
-    static GangPlacement.Placement at(int replica, String node, Integer... gpus) {
-        return new GangPlacement.Placement(replica, node, List.of(gpus));
+    static Placement at(int replica, String node, Integer... gpus) {
+        return new Placement(replica, node, List.of(gpus));
     }
 
     static Decision last(List<Decision> ds, String id) {
@@ -47,6 +47,6 @@ final class SchedFixtures {
     }
 
     static List<String> machines(Bind b) {
-        return b.placements().stream().map(GangPlacement.Placement::machine).toList();
+        return b.placements().stream().map(Placement::machine).toList();
     }
 }

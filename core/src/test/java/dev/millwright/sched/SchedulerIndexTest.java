@@ -33,7 +33,7 @@ class SchedulerIndexTest {
     private final Map<String, int[]> milli = new HashMap<>();
     private final Map<String, long[]> cpuMemory = new HashMap<>();
     private final Map<String, Request> requests = new HashMap<>();
-    private final Map<String, List<GangPlacement.Placement>> placed = new HashMap<>();
+    private final Map<String, List<Placement>> placed = new HashMap<>();
 
     @ParameterizedTest
     @ValueSource(longs = {1, 2, 3, 4})
@@ -116,7 +116,7 @@ class SchedulerIndexTest {
             } else if (d instanceof Bind b) {
                 Request r = requests.get(b.id());
                 assertThat(b.placements()).hasSize(r.replicas());
-                for (GangPlacement.Placement pl : b.placements()) {
+                for (Placement pl : b.placements()) {
                     NodeSpec spec = specs.get(pl.machine());
                     assertThat(spec.gpuModel()).isEqualTo(r.gpuModel());
                     assertThat(spec.partition()).isEqualTo(r.partition());
@@ -139,10 +139,10 @@ class SchedulerIndexTest {
     }
 
     private void give(String id) {
-        List<GangPlacement.Placement> pls = placed.remove(id);
+        List<Placement> pls = placed.remove(id);
         if (pls == null) return;
         Request r = requests.get(id);
-        for (GangPlacement.Placement pl : pls) {
+        for (Placement pl : pls) {
             for (int g : pl.gpus()) milli.get(pl.machine())[g] -= r.gpuShare();
             cpuMemory.get(pl.machine())[0] -= r.cpuMillis();
             cpuMemory.get(pl.machine())[1] -= r.memoryMiB();

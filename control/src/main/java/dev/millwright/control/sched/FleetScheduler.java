@@ -12,7 +12,7 @@ import dev.millwright.fleet.GpuModels;
 import dev.millwright.resource.Json;
 import dev.millwright.resource.Resource;
 import dev.millwright.resource.ResourceKey;
-import dev.millwright.sched.GangPlacement;
+import dev.millwright.sched.Placement;
 import dev.millwright.sched.PriorityClass;
 import dev.millwright.sched.SchedKinds;
 import dev.millwright.sched.Scheduler;
@@ -110,12 +110,12 @@ public final class FleetScheduler implements Controller {
             if (!FINISHED.contains(phase) && !placements.isEmpty() && s.has("gpuModel")) {
                 String partition = FleetView.partition(w.tenant(), w.spec().path("environment").asText());
                 envUse.computeIfAbsent(partition, k -> new HashMap<>()).merge(s.path("gpuModel").asText(), gpusHeld(s), Integer::sum);
-                List<GangPlacement.Placement> held = new ArrayList<>();
+                List<Placement> held = new ArrayList<>();
                 for (JsonNode p : placements) {
                     if (!fleet.has(partition, p.path("machine").asText())) continue;
                     List<Integer> gpus = new ArrayList<>();
                     p.path("gpus").forEach(g -> gpus.add(g.asInt()));
-                    held.add(new GangPlacement.Placement(held.size(), p.path("machine").asText(), gpus));
+                    held.add(new Placement(held.size(), p.path("machine").asText(), gpus));
                     if (phase.equals("Preempting")) gpus.forEach(g -> terminating.add(p.path("machine").asText() + "/" + g));
                 }
                 JsonNode placed = s.has("placed") ? s.get("placed") : s.path("request");
@@ -168,7 +168,9 @@ public final class FleetScheduler implements Controller {
                             + " to checkpoint and stop (" + blocked.size() + " GPUs)");
                 }
             } else if (d instanceof Scheduler.Wait wait) {
-                reasons.putIfAbsent(id, wait.reason());
+                String more = wait.reason().startsWith("waiting for")
+                        ? fleet.notYetSchedulable(FleetView.partition(w.tenant(), w.spec().path("environment").asText())) : "";
+                reasons.putIfAbsent(id, wait.reason() + more);
             }
         }
         reasons.forEach((id, reason) -> explain(ctx, byId.get(id), queueOf.get(id), reason));
@@ -216,7 +218,7 @@ public final class FleetScheduler implements Controller {
             if (!Json.equivalent(s.path("request"), req)) return s;
             ArrayNode placements = s.withArray("placements");
             for (int i = 0; i < b.placements().size(); i++) {
-                GangPlacement.Placement p = b.placements().get(i);
+                Placement p = b.placements().get(i);
                 ObjectNode o = placements.addObject().put("replica", indexes.get(i)).put("machine", p.machine());
                 ArrayNode gpus = o.putArray("gpus");
                 p.gpus().forEach(gpus::add);

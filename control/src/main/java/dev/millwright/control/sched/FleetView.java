@@ -24,7 +24,7 @@ import java.util.TreeSet;
  * the inventory the machine controller observed.
  */
 record FleetView(List<Scheduler.NodeSpec> nodes, Set<String> models, Map<String, Set<String>> machinesByPartition,
-                 Map<String, JsonNode> quotas) {
+                 Map<String, JsonNode> quotas, Map<String, Integer> unschedulable) {
     static String partition(String tenant, String environment) {
         return tenant + "/" + environment;
     }
@@ -38,6 +38,7 @@ record FleetView(List<Scheduler.NodeSpec> nodes, Set<String> models, Map<String,
         Set<String> models = new TreeSet<>();
         Map<String, Set<String>> byPartition = new HashMap<>();
         Map<String, JsonNode> quotas = new HashMap<>();
+        Map<String, Integer> unschedulable = new HashMap<>();
         for (Resource env : store.listAll(ListOptions.all(CatalogKinds.ENVIRONMENT)).items()) {
             String partition = partition(env.tenant(), env.name());
             quotas.put(partition, env.spec().path("quota").path("gpus"));
@@ -52,13 +53,16 @@ record FleetView(List<Scheduler.NodeSpec> nodes, Set<String> models, Map<String,
                     models.add(gpus.get(0).path("model").asText());
                     boolean ready = "Ready".equals(machine.status().path("phase").asText());
                     boolean inSync = "InSync".equals(env.status().path("nodeStacks").path(machine.name()).path("state").asText());
-                    if (!ready || !inSync) continue;
+                    if (!ready || !inSync) {
+                        unschedulable.merge(partition, 1, Integer::sum);
+                        continue;
+                    }
                     nodes.add(node(machine, gpus, partition));
                     byPartition.computeIfAbsent(partition, k -> new HashSet<>()).add(machine.name());
                 }
             }
         }
-        return new FleetView(nodes, models, byPartition, quotas);
+        return new FleetView(nodes, models, byPartition, quotas, unschedulable);
     }
 
     private static Scheduler.NodeSpec node(Resource machine, JsonNode gpus, String partition) {
@@ -79,6 +83,14 @@ record FleetView(List<Scheduler.NodeSpec> nodes, Set<String> models, Map<String,
 
     static int clamp(long v) {
         return (int) Math.min(Integer.MAX_VALUE, Math.max(0, v));
+    }
+
+    /** What a reason for waiting adds when some of the environment's GPU nodes cannot take work yet; empty when none. */
+    String notYetSchedulable(String partition) {
+        int n = unschedulable.getOrDefault(partition, 0);
+        if (n == 0) return "";
+        int all = n + machinesByPartition.getOrDefault(partition, Set.of()).size();
+        return "; " + n + " of environment " + partition + "'s " + all + " GPU nodes are not Ready or do not run its template yet";
     }
 
     /** Whether the machine is one of the partition's schedulable nodes. */

@@ -8,13 +8,10 @@ import dev.millwright.control.catalog.PackCatalog;
 import dev.millwright.fleet.FleetKinds;
 import dev.millwright.resource.Resource;
 import dev.millwright.resource.ResourceKey;
-import dev.millwright.sched.GangPlacement;
 import dev.millwright.store.ListOptions;
 import dev.millwright.store.ResourceStore;
 import dev.millwright.workload.WorkloadCheck;
 import dev.millwright.workload.WorkloadKinds;
-import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -66,36 +63,6 @@ public record EnvironmentSnapshot(Resource environment, WorkloadCheck.Environmen
             if (w.status().path("placements").isEmpty() || !w.status().has("gpuModel")) continue;
             out.merge(w.status().path("gpuModel").asText(), w.status().path("totalGpus").asInt(), Integer::sum);
         }
-        return out;
-    }
-
-    /** Nodes that run the environment's template (what the workloads were checked against), of all its nodes. */
-    public boolean inSync(String machine) {
-        return "InSync".equals(environment.status().path("nodeStacks").path(machine).path("state").asText());
-    }
-
-    /**
-     * The environment's ready nodes that run its template, for placement; GPUs that failed, or that live
-     * workloads other than {@code except} hold, are unusable.
-     */
-    public List<GangPlacement.Node> schedulableNodes(String except) {
-        Map<String, Set<Integer>> held = new TreeMap<>();
-        for (Resource w : workloads) {
-            if (w.name().equals(except) || FINISHED.contains(w.status().path("phase").asText())) continue;
-            for (JsonNode p : w.status().path("placements")) {
-                Set<Integer> gpus = held.computeIfAbsent(p.path("machine").asText(), k -> new HashSet<>());
-                p.path("gpus").forEach(g -> gpus.add(g.asInt()));
-            }
-        }
-        List<GangPlacement.Node> out = new ArrayList<>();
-        nodes.forEach((name, status) -> {
-            if (!"Ready".equals(status.path("phase").asText()) || !inSync(name)) return;
-            JsonNode gpus = status.path("inventory").path("gpus");
-            if (gpus.isEmpty()) return;
-            Set<Integer> unusable = new HashSet<>(held.getOrDefault(name, Set.of()));
-            status.path("failedGpuIndexes").forEach(g -> unusable.add(g.asInt()));
-            out.add(new GangPlacement.Node(name, gpus.get(0).path("model").asText(), gpus.size(), unusable));
-        });
         return out;
     }
 }
