@@ -45,7 +45,7 @@ public final class CatalogKinds {
                         columns("TEMPLATE", "spec.template", "VERSION", "spec.version", "LAYERS", "spec.layers#", "VALID", "status.valid")),
                 new KindDefinition(ENVIRONMENT, "environments", "A tenant's dev, staging or prod: one template version, its node pools, quota and policies.",
                         Scope.TENANT, Visibility.TENANT_MEMBERS, Set.of("tenant-admin"),
-                        SpecSchema.classpath(CatalogKinds.class, "Environment.json"), null,
+                        SpecSchema.classpath(CatalogKinds.class, "Environment.json"), CatalogKinds::environmentRules,
                         columns("STAGE", "spec.stage", "TEMPLATE", "spec.template.name", "VERSION", "spec.template.version",
                                 "NODES", "status.nodes", "IN-SYNC", "status.nodesInSync", "GPUS", "status.gpus", "PHASE", "status.phase"),
                         CatalogKinds::environmentReferences, CatalogKinds::environmentClaims));
@@ -60,7 +60,18 @@ public final class CatalogKinds {
         for (int i = 0; i < pools.size(); i++) {
             refs.add(new dev.millwright.resource.Reference("spec.nodePools[" + i + "]", "NodePool", "", pools.get(i).asText()));
         }
+        if (r.spec().hasNonNull("sharedNodePool")) {
+            refs.add(new dev.millwright.resource.Reference("spec.sharedNodePool", "NodePool", "", r.spec().path("sharedNodePool").asText()));
+        }
         return refs;
+    }
+
+    /** Its own pools or one shared pool: a request is placed in one set of nodes. */
+    private static java.util.Map<String, List<String>> environmentRules(Resource r) {
+        if (r.spec().hasNonNull("sharedNodePool") && !r.spec().path("nodePools").isEmpty()) {
+            return java.util.Map.of("spec.sharedNodePool", List.of("an environment runs on its own node pools or on one shared pool, not both"));
+        }
+        return java.util.Map.of();
     }
 
     /** A node pool serves one environment: what one environment changes on its nodes no other runs on. */

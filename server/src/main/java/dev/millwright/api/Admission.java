@@ -49,9 +49,13 @@ final class Admission {
                 errors.computeIfAbsent(ref.field(), k -> new ArrayList<>()).add(ref.kind() + " " + ref.name() + " not found");
             }
         }
-        if (kind.kind().equals(FleetKinds.NODE_POOL)) machinesInOnePool(r, errors);
+        if (kind.kind().equals(FleetKinds.NODE_POOL)) {
+            machinesInOnePool(r, errors);
+            SharedPools.checkPool(store, r, errors);
+        }
         if (kind.kind().equals(dev.millwright.catalog.CatalogKinds.ENVIRONMENT)) {
             poolsOfThisTenant(r, errors);
+            SharedPools.checkEnvironment(store, r, errors);
             variables(r, previous, errors);
         }
         if (kind.kind().equals(dev.millwright.workload.WorkloadKinds.WORKLOAD)) workload(r, errors);
@@ -81,7 +85,10 @@ final class Admission {
 
     /** An environment may use a pool only if neither the pool nor its cluster is dedicated to another tenant. */
     private void poolsOfThisTenant(Resource env, Map<String, List<String>> errors) {
-        var pools = env.spec().path("nodePools");
+        var pools = dev.millwright.resource.Json.MAPPER.createArrayNode();
+        env.spec().path("nodePools").forEach(pools::add);
+        boolean shared = env.spec().hasNonNull("sharedNodePool");
+        if (shared) pools.add(env.spec().path("sharedNodePool").asText());
         for (int i = 0; i < pools.size(); i++) {
             var pool = store.get(dev.millwright.resource.ResourceKey.platform(FleetKinds.NODE_POOL, pools.get(i).asText()));
             if (pool.isEmpty()) continue; // reported as a missing reference
@@ -91,8 +98,8 @@ final class Admission {
                         .map(c -> c.spec().path("tenant").asText("")).orElse("");
             }
             if (!dedicated.isEmpty() && !dedicated.equals(env.tenant())) {
-                errors.computeIfAbsent("spec.nodePools[" + i + "]", k -> new ArrayList<>())
-                        .add("node pool " + pools.get(i).asText() + " is dedicated to another tenant");
+                String field = shared && i == pools.size() - 1 ? "spec.sharedNodePool" : "spec.nodePools[" + i + "]";
+                errors.computeIfAbsent(field, k -> new ArrayList<>()).add("node pool " + pools.get(i).asText() + " is dedicated to another tenant");
             }
         }
     }

@@ -127,6 +127,7 @@ public final class MillwrightServer implements AutoCloseable {
         String identity = identity();
         List<Controller> list = List.of(new TenantController(), new ProjectController(), new MachineController(twin),
                 new SiteController(), new ClusterController(), new EnvironmentController(twin),
+                new dev.millwright.control.fleet.SharedPoolController(twin),
                 new dev.millwright.control.catalog.StackTemplateController(),
                 new dev.millwright.control.workload.WorkloadController(twin), new dev.millwright.control.sched.FleetScheduler());
         controllers = new ControllerManager(store, feed, events, new Leases(db), config.clock(), identity,

@@ -60,7 +60,8 @@ class DemoFactoryTest {
             assertThat(m.path("apiVersion").asText()).as("%s", m).isEqualTo("millwright.dev/v1");
         }
         assertThat(byKind).containsEntry("Site", 4).containsEntry("Machine", 48).containsEntry("Cluster", 6).containsEntry("NodePool", 6)
-                .containsEntry("StackTemplate", 3).containsEntry("AppTemplate", 6).containsEntry("Environment", 3).containsEntry("Workload", 4);
+                .containsEntry("StackTemplate", 3).containsEntry("AppTemplate", 6).containsEntry("Environment", 5).containsEntry("Workload", 6)
+                .containsEntry("Queue", 5);
         assertThat(manifests).extracting(DemoFactoryTest::path).doesNotHaveDuplicates();
     }
 

@@ -15,7 +15,6 @@ import dev.millwright.resource.Json;
 import dev.millwright.resource.Resource;
 import dev.millwright.resource.ResourceKey;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -25,7 +24,9 @@ import java.util.TreeSet;
 /**
  * Runs each environment's template on its nodes and reports it: the template version, the nodes of its
  * pools and how many are ready and run the template's packs, its GPUs against its quota. Nodes are brought to
- * the template by {@link EnvironmentStack}, at most a quarter of them changing at once.
+ * the template by {@link StackRollout}, at most a quarter of them changing at once. An environment on a node
+ * pool shared between tenants changes nothing: the pool's own controller runs the platform's template there,
+ * and the environment reports what its nodes run.
  */
 public final class EnvironmentController implements Controller {
     /** Machine health changes without a write to the environment; it is looked at again this often. */
@@ -62,8 +63,13 @@ public final class EnvironmentController implements Controller {
         GpuSummary gpus = new GpuSummary();
         List<String> machines = new ArrayList<>();
         int ready = 0;
-        for (JsonNode poolName : env.spec().path("nodePools")) {
-            Optional<Resource> pool = ctx.get(ResourceKey.platform(FleetKinds.NODE_POOL, poolName.asText()));
+        List<String> pools = new ArrayList<>();
+        env.spec().path("nodePools").forEach(p -> pools.add(p.asText()));
+        String sharedName = env.spec().path("sharedNodePool").asText("");
+        Optional<Resource> shared = sharedName.isEmpty() ? Optional.empty() : ctx.get(ResourceKey.platform(FleetKinds.NODE_POOL, sharedName));
+        if (!sharedName.isEmpty()) pools.add(sharedName);
+        for (String poolName : pools) {
+            Optional<Resource> pool = ctx.get(ResourceKey.platform(FleetKinds.NODE_POOL, poolName));
             if (pool.isEmpty()) continue;
             PoolNodes.Tally tally = PoolNodes.tally(ctx, pool.get().spec().path("machines"),
                     s -> "Ready".equals(s.path("phase").asText()), gpus);
@@ -73,38 +79,21 @@ public final class EnvironmentController implements Controller {
             });
         }
 
-        // the packs earlier templates put on these nodes, so that those this one drops are removed
-        Set<String> managed = new TreeSet<>();
-        env.status().path("managedPacks").forEach(p -> managed.add(p.asText()));
-        desired.ifPresent(ps -> ps.forEach(p -> managed.add(p.name())));
-
-        ObjectNode nodeStacks = Json.object();
-        int inSync = 0;
-        int applying = 0;
-        int failed = 0;
-        if (desired.isPresent()) {
-            Instant now = ctx.clock().instant();
-            JsonNode before = env.status().path("nodeStacks");
-            int busy = 0;
-            for (String m : machines) if ("Applying".equals(before.path(m).path("state").asText())) busy++;
-            int maxBusy = Math.max(1, machines.size() / 4);
-            for (String m : machines) {
-                boolean wasBusy = "Applying".equals(before.path(m).path("state").asText());
-                ObjectNode entry = stack.advance(m, desired.get(), managed, before.path(m), now, wasBusy || busy < maxBusy);
-                if (!wasBusy && "Applying".equals(entry.path("state").asText())) busy++;
-                if (wasBusy && !"Applying".equals(entry.path("state").asText())) busy--;
-                nodeStacks.set(m, entry);
-                switch (entry.path("state").asText()) {
-                    case "InSync" -> inSync++;
-                    case "Applying", "Waiting" -> applying++;
-                    default -> failed++;
-                }
-            }
+        StackRollout rollout = null;
+        if (shared.isPresent()) {
+            // the platform runs a shared pool's stack; an environment on it only reports what its nodes run
+            JsonNode runs = shared.get().spec().path("shared").path("template");
+            boolean same = runs.path("name").asText().equals(t.path("name").asText()) && runs.path("version").asText().equals(t.path("version").asText());
+            rollout = StackRollout.observe(machines, shared.get().status(), same, "shared node pool " + sharedName + " runs "
+                    + runs.path("name").asText() + "@" + runs.path("version").asText() + ", not " + template);
+        } else if (desired.isPresent()) {
+            rollout = StackRollout.advance(stack, machines, desired.get(), env.status(), ctx.clock().instant());
         }
-        if (desired.isPresent() && inSync == machines.size()) {
-            managed.clear();
-            desired.get().forEach(p -> managed.add(p.name()));
-        }
+        ObjectNode nodeStacks = rollout == null ? Json.object() : rollout.nodeStacks();
+        int inSync = rollout == null ? 0 : rollout.inSync();
+        int applying = rollout == null ? 0 : rollout.applying();
+        int failed = rollout == null ? 0 : rollout.failed();
+        Set<String> managed = rollout == null ? new TreeSet<>() : rollout.managed();
 
         String phase = templateObject.isEmpty() ? "TemplateMissing"
                 : desired.isEmpty() ? "TemplateUnresolved"

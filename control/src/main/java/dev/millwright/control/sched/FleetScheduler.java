@@ -108,8 +108,8 @@ public final class FleetScheduler implements Controller {
             JsonNode placements = s.path("placements");
             // whatever holds placements holds its GPUs, whatever its phase says (a Blocked one may still run)
             if (!FINISHED.contains(phase) && !placements.isEmpty() && s.has("gpuModel")) {
-                String partition = FleetView.partition(w.tenant(), w.spec().path("environment").asText());
-                envUse.computeIfAbsent(partition, k -> new HashMap<>()).merge(s.path("gpuModel").asText(), gpusHeld(s), Integer::sum);
+                String partition = fleet.partition(w.tenant(), w.spec().path("environment").asText());
+                envUse.computeIfAbsent(FleetView.environment(w.tenant(), w.spec().path("environment").asText()), k -> new HashMap<>()).merge(s.path("gpuModel").asText(), gpusHeld(s), Integer::sum);
                 List<Placement> held = new ArrayList<>();
                 for (JsonNode p : placements) {
                     if (!fleet.has(partition, p.path("machine").asText())) continue;
@@ -120,7 +120,7 @@ public final class FleetScheduler implements Controller {
                 }
                 JsonNode placed = s.has("placed") ? s.get("placed") : s.path("request");
                 if (!held.isEmpty() && placed.has("gpusPerReplica")) {
-                    engine.restore(request(id, queue, w, placed, held.size()), held);
+                    engine.restore(request(id, queue, w, placed, held.size(), partition), held);
                     if (s.path("job").asBoolean()) engine.progress(id, s.path("progress").asDouble(0));
                 }
             }
@@ -130,16 +130,17 @@ public final class FleetScheduler implements Controller {
         for (Resource w : waiting) {
             String id = w.tenant() + "/" + w.name();
             JsonNode req = w.status().path("request");
-            String partition = FleetView.partition(w.tenant(), w.spec().path("environment").asText());
-            String overQuota = fleet.environmentQuota(partition, req.path("gpuModel").asText(),
-                    envUse.getOrDefault(partition, Map.of()).getOrDefault(req.path("gpuModel").asText(), 0),
+            String environment = FleetView.environment(w.tenant(), w.spec().path("environment").asText());
+            String partition = fleet.partition(w.tenant(), w.spec().path("environment").asText());
+            String overQuota = fleet.environmentQuota(environment, req.path("gpuModel").asText(),
+                    envUse.getOrDefault(environment, Map.of()).getOrDefault(req.path("gpuModel").asText(), 0),
                     req.path("replicaIndexes").size() * req.path("gpusPerReplica").asInt());
             if (overQuota != null) {
                 reasons.put(id, overQuota);
                 continue;
             }
             String engineId = w.status().path("placements").isEmpty() ? id : id + MORE;
-            engine.submit(request(engineId, queueOf.get(id), w, req, req.path("replicaIndexes").size()));
+            engine.submit(request(engineId, queueOf.get(id), w, req, req.path("replicaIndexes").size(), partition));
         }
 
         List<Scheduler.Decision> decisions = engine.cycle(ctx.clock().millis());
@@ -169,7 +170,7 @@ public final class FleetScheduler implements Controller {
                 }
             } else if (d instanceof Scheduler.Wait wait) {
                 String more = wait.reason().startsWith("waiting for")
-                        ? fleet.notYetSchedulable(FleetView.partition(w.tenant(), w.spec().path("environment").asText())) : "";
+                        ? fleet.notYetSchedulable(fleet.partition(w.tenant(), w.spec().path("environment").asText())) : "";
                 reasons.putIfAbsent(id, wait.reason() + more);
             }
         }
@@ -191,11 +192,11 @@ public final class FleetScheduler implements Controller {
         return !req.path("replicaIndexes").isEmpty();
     }
 
-    private static Scheduler.Request request(String id, String queue, Resource w, JsonNode req, int replicas) {
+    private static Scheduler.Request request(String id, String queue, Resource w, JsonNode req, int replicas, String partition) {
         long arrived = w.metadata().creationTimestamp() == null ? 0 : w.metadata().creationTimestamp().toEpochMilli();
         return new Scheduler.Request(id, queue, PriorityClass.of(req.path("priorityClass").asText(null)), replicas,
                 req.path("gpusPerReplica").asInt(), w.status().path("gpuModel").asText(req.path("gpuModel").asText()), arrived)
-                .inPartition(FleetView.partition(w.tenant(), w.spec().path("environment").asText()))
+                .inPartition(partition)
                 .withGpuShare(req.path("gpuShare").asInt(1000))
                 .withSpread(req.path("spread").asBoolean())
                 .withCpuMillis(req.path("cpuMillis").asInt(0))

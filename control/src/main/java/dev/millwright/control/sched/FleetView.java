@@ -19,31 +19,61 @@ import java.util.TreeSet;
 /**
  * The nodes the scheduler may place on, read from the store: each environment's machines that are Ready,
  * have GPUs and run the environment's template (its node stack is InSync). A node's partition is its
- * environment, so a workload only lands on its own environment's nodes; its fabric group is the set of
+ * environment, or the shared pool it belongs to, so a workload only lands on nodes its environment may use; its fabric group is the set of
  * InfiniBand leaf switches its rails are cabled to (else its rack), and its GPUs' NVLink domains come from
  * the inventory the machine controller observed.
  */
 record FleetView(List<Scheduler.NodeSpec> nodes, Set<String> models, Map<String, Set<String>> machinesByPartition,
-                 Map<String, JsonNode> quotas, Map<String, Integer> unschedulable) {
-    static String partition(String tenant, String environment) {
+                 Map<String, JsonNode> quotas, Map<String, Integer> unschedulable, Map<String, String> partitions) {
+    /** An environment, as {@code tenant/name}. */
+    static String environment(String tenant, String environment) {
         return tenant + "/" + environment;
+    }
+
+    /**
+     * The nodes a workload of an environment may use: the environment's own pools, or, for environments on a
+     * pool shared between tenants that run the pool's template, the pool ({@code pool/<name>}), whose nodes
+     * all of them use.
+     */
+    String partition(String tenant, String environment) {
+        String env = environment(tenant, environment);
+        return partitions.getOrDefault(env, env);
     }
 
     static FleetView load(ResourceStore store) {
         Map<String, Resource> machines = new HashMap<>();
         store.listAll(ListOptions.all(FleetKinds.MACHINE)).items().forEach(m -> machines.put(m.name(), m));
-        Map<String, Resource> pools = new HashMap<>();
-        store.listAll(ListOptions.all(FleetKinds.NODE_POOL)).items().forEach(p -> pools.put(p.name(), p));
+        Map<String, Resource> poolsByName = new HashMap<>();
+        store.listAll(ListOptions.all(FleetKinds.NODE_POOL)).items().forEach(p -> poolsByName.put(p.name(), p));
         List<Scheduler.NodeSpec> nodes = new ArrayList<>();
         Set<String> models = new TreeSet<>();
         Map<String, Set<String>> byPartition = new HashMap<>();
         Map<String, JsonNode> quotas = new HashMap<>();
         Map<String, Integer> unschedulable = new HashMap<>();
+        Map<String, String> partitions = new HashMap<>();
+        Set<String> added = new HashSet<>();
         for (Resource env : store.listAll(ListOptions.all(CatalogKinds.ENVIRONMENT)).items()) {
-            String partition = partition(env.tenant(), env.name());
-            quotas.put(partition, env.spec().path("quota").path("gpus"));
-            for (JsonNode poolName : env.spec().path("nodePools")) {
-                Resource pool = pools.get(poolName.asText());
+            String envName = environment(env.tenant(), env.name());
+            quotas.put(envName, env.spec().path("quota").path("gpus"));
+            String partition = envName;
+            JsonNode stacks = env.status().path("nodeStacks");
+            List<String> pools = new ArrayList<>();
+            env.spec().path("nodePools").forEach(p -> pools.add(p.asText()));
+            String shared = env.spec().path("sharedNodePool").asText("");
+            if (!shared.isEmpty()) {
+                Resource pool = poolsByName.get(shared);
+                JsonNode runs = pool == null ? null : pool.spec().path("shared").path("template");
+                JsonNode binds = env.spec().path("template");
+                // an environment whose template the shared pool does not run has no nodes there to use
+                if (runs == null || !runs.path("name").asText().equals(binds.path("name").asText())
+                        || !runs.path("version").asText().equals(binds.path("version").asText())) continue;
+                partition = "pool/" + shared;
+                stacks = pool.status().path("nodeStacks");
+                pools.add(shared);
+            }
+            partitions.put(envName, partition);
+            for (String poolName : pools) {
+                Resource pool = poolsByName.get(poolName);
                 if (pool == null) continue;
                 for (JsonNode m : pool.spec().path("machines")) {
                     Resource machine = machines.get(m.asText());
@@ -52,17 +82,19 @@ record FleetView(List<Scheduler.NodeSpec> nodes, Set<String> models, Map<String,
                     if (gpus.isEmpty()) continue;
                     models.add(gpus.get(0).path("model").asText());
                     boolean ready = "Ready".equals(machine.status().path("phase").asText());
-                    boolean inSync = "InSync".equals(env.status().path("nodeStacks").path(machine.name()).path("state").asText());
+                    boolean inSync = "InSync".equals(stacks.path(machine.name()).path("state").asText());
                     if (!ready || !inSync) {
-                        unschedulable.merge(partition, 1, Integer::sum);
+                        if (added.add(partition + "|" + machine.name() + "|out")) unschedulable.merge(partition, 1, Integer::sum);
                         continue;
                     }
+                    // a shared pool's node is one node, however many environments use it
+                    if (!added.add(machine.name())) continue;
                     nodes.add(node(machine, gpus, partition));
                     byPartition.computeIfAbsent(partition, k -> new HashSet<>()).add(machine.name());
                 }
             }
         }
-        return new FleetView(nodes, models, byPartition, quotas, unschedulable);
+        return new FleetView(nodes, models, byPartition, quotas, unschedulable, partitions);
     }
 
     private static Scheduler.NodeSpec node(Resource machine, JsonNode gpus, String partition) {
@@ -90,7 +122,7 @@ record FleetView(List<Scheduler.NodeSpec> nodes, Set<String> models, Map<String,
         int n = unschedulable.getOrDefault(partition, 0);
         if (n == 0) return "";
         int all = n + machinesByPartition.getOrDefault(partition, Set.of()).size();
-        return "; " + n + " of environment " + partition + "'s " + all + " GPU nodes are not Ready or do not run its template yet";
+        return "; " + n + " of the " + all + " GPU nodes of " + partition + " are not Ready or do not run its template yet";
     }
 
     /** Whether the machine is one of the partition's schedulable nodes. */
@@ -102,8 +134,8 @@ record FleetView(List<Scheduler.NodeSpec> nodes, Set<String> models, Map<String,
      * Why a workload must wait for its environment's GPU quota, or null when the quota has room (or there is
      * none: then the environment's nodes are its bound).
      */
-    String environmentQuota(String partition, String model, int used, int asked) {
-        JsonNode quota = quotas.get(partition);
+    String environmentQuota(String environment, String model, int used, int asked) {
+        JsonNode quota = quotas.get(environment);
         if (quota == null || !quota.isObject()) return null;
         var it = quota.fields();
         while (it.hasNext()) {
@@ -111,7 +143,7 @@ record FleetView(List<Scheduler.NodeSpec> nodes, Set<String> models, Map<String,
             if (!GpuModels.matches(e.getKey(), model)) continue;
             int limit = e.getValue().asInt();
             if (used + asked <= limit) return null;
-            return "environment " + partition + ": " + GpuModels.shortName(model) + " quota " + used + "/" + limit + " in use, "
+            return "environment " + environment + ": " + GpuModels.shortName(model) + " quota " + used + "/" + limit + " in use, "
                     + asked + " more asked";
         }
         return null;

@@ -22,7 +22,7 @@ import java.util.TreeMap;
  * One environment as the workloads in it see it, read from the store: its stack, its nodes and their GPUs,
  * and its workloads. Admission and the workload controller both build their decisions on it.
  *
- * @param nodes the machines of its pools, by name, with their observed status
+ * @param nodes the machines of its pools (its own, or the shared one it runs on), by name, with their observed status
  * @param workloads the tenant's workloads in this environment
  */
 public record EnvironmentSnapshot(Resource environment, WorkloadCheck.Environment view, Map<String, JsonNode> nodes,
@@ -40,8 +40,11 @@ public record EnvironmentSnapshot(Resource environment, WorkloadCheck.Environmen
                 .flatMap(o -> TemplateCheck.packs(PackCatalog.load(store), o.spec())).orElse(List.of());
         Map<String, JsonNode> nodes = new TreeMap<>();
         Map<String, Integer> gpus = new TreeMap<>();
-        for (JsonNode pool : env.spec().path("nodePools")) {
-            Optional<Resource> p = store.get(ResourceKey.platform(FleetKinds.NODE_POOL, pool.asText()));
+        List<String> pools = new java.util.ArrayList<>();
+        env.spec().path("nodePools").forEach(p -> pools.add(p.asText()));
+        if (env.spec().hasNonNull("sharedNodePool")) pools.add(env.spec().path("sharedNodePool").asText());
+        for (String pool : pools) {
+            Optional<Resource> p = store.get(ResourceKey.platform(FleetKinds.NODE_POOL, pool));
             if (p.isEmpty()) continue;
             for (JsonNode m : p.get().spec().path("machines")) {
                 store.get(ResourceKey.platform(FleetKinds.MACHINE, m.asText())).ifPresent(machine -> {
