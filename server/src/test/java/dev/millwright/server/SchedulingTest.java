@@ -13,7 +13,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.millwright.infra.WorkloadObservation;
 import dev.millwright.infra.twin.Twin;
 import dev.millwright.resource.Json;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.Set;
@@ -50,11 +49,7 @@ class SchedulingTest {
         create(server, "/api/v1/machines", machine("w3", "muc", "twin://hgx-h100/w3?unit=su2", 8));
         create(server, "/api/v1/clusters", cluster("c1", "muc", null));
         create(server, "/api/v1/nodepools", pool("gpu", "c1", "w1", "w2", "w3"));
-        create(server, "/api/v1/stacktemplates", """
-                {"kind":"StackTemplate","metadata":{"name":"llm-1-0-0"},"spec":{"template":"llm","version":"1.0.0","layers":[
-                  {"pack":"gpu-driver","version":"580.95.05"},{"pack":"cuda","version":"12.8.0"},{"pack":"kubernetes","version":"1.33"},
-                  {"pack":"gpu-operator","version":"25.10.1"},{"pack":"vllm","version":"0.9.2"},{"pack":"kubeflow-trainer","version":"2.1.0"}]}}""");
-        TwinWorld.createAll(server, Path.of("../examples/demo/60-apptemplates.yaml"));
+        TwinWorld.publishLlmTemplateAndApps(server);
         create(server, "/api/v1/tenants/acme/environments", """
                 {"kind":"Environment","metadata":{"name":"prod"},"spec":{"stage":"prod","template":{"name":"llm","version":"1.0.0"},
                  "nodePools":["gpu"]}}""");

@@ -43,6 +43,18 @@ final class TwinWorld {
         return last;
     }
 
+    /**
+     * Publishes StackTemplate llm 1.0.0 (driver, CUDA, Kubernetes, GPU Operator, vLLM, Kubeflow Trainer) and the
+     * demo's AppTemplates: what an environment needs to run inference and training workloads.
+     */
+    static void publishLlmTemplateAndApps(TestServer server) {
+        expect(server.admin("POST", "/api/v1/stacktemplates", """
+                {"kind":"StackTemplate","metadata":{"name":"llm-1-0-0"},"spec":{"template":"llm","version":"1.0.0","layers":[
+                  {"pack":"gpu-driver","version":"580.95.05"},{"pack":"cuda","version":"12.8.0"},{"pack":"kubernetes","version":"1.33"},
+                  {"pack":"gpu-operator","version":"25.10.1"},{"pack":"vllm","version":"0.9.2"},{"pack":"kubeflow-trainer","version":"2.1.0"}]}}"""), 201);
+        createAll(server, Path.of("../examples/demo/60-apptemplates.yaml"));
+    }
+
     /** Creates every document of a YAML file as the platform admin (the demo's AppTemplates, say). */
     static void createAll(TestServer server, Path yaml) {
         try (MappingIterator<JsonNode> docs = Json.YAML.readerFor(JsonNode.class).readValues(Files.readString(yaml))) {
