@@ -155,7 +155,9 @@ class SchedulingTest {
         awaitPhase("base", "Running");
         submit("nlp-chat", "{\"environment\":\"prod\",\"app\":\"vllm-inference\",\"project\":\"nlp\",\"replicas\":2,\"gpusPerReplica\":8,"
                 + "\"priorityClass\":\"production-inference\",\"parameters\":{\"model\":\"meta-llama/Llama-3.1-70B-Instruct\"}}");
-        JsonNode chat = awaitPhase("nlp-chat", "Running");
+        // all replicas running (one may first fail to start on GPUs the last test's replicas are still leaving)
+        JsonNode chat = await("nlp-chat", s -> s.path("phase").asText().equals("Running") && s.path("readyReplicas").asInt() == 2,
+                Duration.ofSeconds(5), "running both replicas");
         // inference replicas spread over nodes
         assertThat(machines(chat)).hasSize(2);
         submit("vision-train", training("vision", 1, 2, ""));
@@ -194,5 +196,39 @@ class SchedulingTest {
         assertThat(slice.path("gpus").asText()).isEqualTo("1x H100 80GB (MIG 3g.40gb each)");
         String yaml = server.call("GET", "/api/v1/tenants/acme/workloads/slice/manifests", ben, null).body();
         assertThat(yaml).contains("nvidia.com/mig-3g.40gb: \"1\"").doesNotContain("nvidia.com/gpu: \"1\"");
+    }
+
+    @Test
+    void workBoundAndReclaimedInOnePassIsNeverStartedSoNoGpuIsGivenTwice() {
+        // every node goes into maintenance; w1 alone comes back, so that both workloads are decided in one pass
+        maintenance(true, "w1", "w2", "w3");
+        try {
+            // scratch has no guarantee: the 8 it asks are borrowed; vision asks 8 within its guarantee
+            create(server, "/api/v1/tenants/acme/queues", "{\"kind\":\"Queue\",\"metadata\":{\"name\":\"scratch\"},\"spec\":{\"parent\":\"acme\"}}");
+            submit("borrower", training(null, 1, 100, ",\"queue\":\"scratch\""));
+            submit("owner", training("vision", 1, 100, ""));
+            await("owner", s -> s.path("reason").asText().startsWith("waiting for"), Duration.ofSeconds(1), "waiting for a node");
+            maintenance(false, "w1");
+            JsonNode owner = awaitPhase("owner", "Running");
+            assertThat(owner.path("queue").asText()).isEqualTo("acme/vision");
+            JsonNode borrower = get(server, "/api/v1/tenants/acme/workloads/borrower").path("status");
+            assertThat(borrower.path("phase").asText()).isEqualTo("Pending");
+            assertThat(borrower.path("placements")).isEmpty();
+            assertThat(get(server, "/api/v1/events?kind=Workload&name=borrower&tenant=acme").path("items").toString())
+                    .doesNotContain("Scheduled", "StartFailed");
+        } finally {
+            maintenance(false, "w2", "w3");
+        }
+    }
+
+    private static void maintenance(boolean on, String... machines) {
+        for (String m : machines) {
+            expect(server.call("PATCH", "/api/v1/machines/" + m, server.adminToken(), "{\"spec\":{\"maintenance\":" + on + "}}",
+                    ApiFixtures.MERGE_PATCH), 200);
+        }
+        for (String m : machines) {
+            ApiFixtures.await(() -> get(server, "/api/v1/machines/" + m).path("status"),
+                    s -> s.path("phase").asText().equals("Maintenance") == on, Duration.ofSeconds(20), m + (on ? " in" : " out of") + " maintenance");
+        }
     }
 }

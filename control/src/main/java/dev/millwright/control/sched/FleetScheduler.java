@@ -94,36 +94,16 @@ public final class FleetScheduler implements Controller {
 
         Map<String, Resource> byId = new HashMap<>();
         Map<String, String> queueOf = new HashMap<>();
-        /** GPUs that preempted workloads still hold through their grace period, as "machine/gpu". */
+        // GPUs that preempted workloads still hold through their grace period, as "machine/gpu"
         Set<String> terminating = new HashSet<>();
+        Set<String> restored = new HashSet<>();
         Map<String, Map<String, Integer>> envUse = new HashMap<>();
         List<Resource> waiting = new ArrayList<>();
         for (Resource w : workloads) {
-            JsonNode s = w.status();
-            String phase = s.path("phase").asText("");
             String id = w.tenant() + "/" + w.name();
             byId.put(id, w);
-            String queue = queues.queueOf(w);
-            queueOf.put(id, queue);
-            JsonNode placements = s.path("placements");
-            // whatever holds placements holds its GPUs, whatever its phase says (a Blocked one may still run)
-            if (!FINISHED.contains(phase) && !placements.isEmpty() && s.has("gpuModel")) {
-                String partition = fleet.partition(w.tenant(), w.spec().path("environment").asText());
-                envUse.computeIfAbsent(FleetView.environment(w.tenant(), w.spec().path("environment").asText()), k -> new HashMap<>()).merge(s.path("gpuModel").asText(), gpusHeld(s), Integer::sum);
-                List<Placement> held = new ArrayList<>();
-                for (JsonNode p : placements) {
-                    if (!fleet.has(partition, p.path("machine").asText())) continue;
-                    List<Integer> gpus = new ArrayList<>();
-                    p.path("gpus").forEach(g -> gpus.add(g.asInt()));
-                    held.add(new Placement(held.size(), p.path("machine").asText(), gpus));
-                    if (phase.equals("Preempting")) gpus.forEach(g -> terminating.add(p.path("machine").asText() + "/" + g));
-                }
-                JsonNode placed = s.has("placed") ? s.get("placed") : s.path("request");
-                if (!held.isEmpty() && placed.has("gpusPerReplica")) {
-                    engine.restore(request(id, queue, w, placed, held.size(), partition), held);
-                    if (s.path("job").asBoolean()) engine.progress(id, s.path("progress").asDouble(0));
-                }
-            }
+            queueOf.put(id, queues.queueOf(w));
+            if (restore(engine, fleet, w, id, queueOf.get(id), terminating, envUse)) restored.add(id);
             if (wantsPlacement(w)) waiting.add(w);
         }
         Map<String, String> reasons = new HashMap<>();
@@ -131,43 +111,39 @@ public final class FleetScheduler implements Controller {
             String id = w.tenant() + "/" + w.name();
             JsonNode req = w.status().path("request");
             String environment = FleetView.environment(w.tenant(), w.spec().path("environment").asText());
-            String partition = fleet.partition(w.tenant(), w.spec().path("environment").asText());
             String overQuota = fleet.environmentQuota(environment, req.path("gpuModel").asText(),
-                    envUse.getOrDefault(environment, Map.of()).getOrDefault(req.path("gpuModel").asText(), 0),
-                    req.path("replicaIndexes").size() * req.path("gpusPerReplica").asInt());
+                    envUse.getOrDefault(environment, Map.of()).getOrDefault(req.path("gpuModel").asText(), 0), asked(req));
             if (overQuota != null) {
                 reasons.put(id, overQuota);
                 continue;
             }
             String engineId = w.status().path("placements").isEmpty() ? id : id + MORE;
-            engine.submit(request(engineId, queueOf.get(id), w, req, req.path("replicaIndexes").size(), partition));
+            engine.submit(request(engineId, queueOf.get(id), w, req, req.path("replicaIndexes").size(),
+                    fleet.partition(w.tenant(), w.spec().path("environment").asText())));
         }
 
         List<Scheduler.Decision> decisions = engine.cycle(ctx.clock().millis());
+        // a workload bound and then preempted within this cycle never starts: its bind is dropped, which only frees GPUs
+        Set<String> preempted = new HashSet<>();
         Map<String, List<String>> preemptedFor = new HashMap<>();
         for (Scheduler.Decision d : decisions) {
-            if (d instanceof Scheduler.Preempt p) {
-                Resource victim = byId.get(p.id());
-                if (victim == null) continue;
-                preempt(ctx, victim, p);
-                victim.status().path("placements").forEach(pl -> pl.path("gpus").forEach(g -> terminating.add(pl.path("machine").asText() + "/" + g.asInt())));
-                preemptedFor.computeIfAbsent(p.forId(), k -> new ArrayList<>()).add(p.id());
-            }
+            if (!(d instanceof Scheduler.Preempt p)) continue;
+            preempted.add(p.id());
+            Resource victim = byId.get(p.id());
+            if (victim == null || !restored.contains(p.id())) continue;
+            preempt(ctx, victim, p);
+            victim.status().path("placements").forEach(pl -> pl.path("gpus").forEach(g -> terminating.add(pl.path("machine").asText() + "/" + g.asInt())));
+            preemptedFor.computeIfAbsent(p.forId(), k -> new ArrayList<>()).add(p.id());
         }
         for (Scheduler.Decision d : decisions) {
             String id = d.id().endsWith(MORE) ? d.id().substring(0, d.id().length() - MORE.length()) : d.id();
             Resource w = byId.get(id);
             if (w == null) continue;
             if (d instanceof Scheduler.Bind b) {
-                List<String> blocked = b.placements().stream().flatMap(p -> p.gpus().stream().map(g -> p.machine() + "/" + g))
-                        .filter(terminating::contains).toList();
-                if (blocked.isEmpty()) {
-                    bind(ctx, w, b, queueOf.get(id));
-                } else {
-                    List<String> victims = preemptedFor.getOrDefault(d.id(), List.of());
-                    reasons.put(id, "waiting for " + (victims.isEmpty() ? "preempted workloads" : String.join(", ", victims))
-                            + " to checkpoint and stop (" + blocked.size() + " GPUs)");
-                }
+                if (preempted.contains(d.id())) continue;
+                String reason = blockedBind(b, w, terminating, preemptedFor.getOrDefault(d.id(), List.of()), fleet, envUse);
+                if (reason == null) bind(ctx, w, b, queueOf.get(id));
+                else reasons.put(id, reason);
             } else if (d instanceof Scheduler.Wait wait) {
                 String more = wait.reason().startsWith("waiting for")
                         ? fleet.notYetSchedulable(fleet.partition(w.tenant(), w.spec().path("environment").asText())) : "";
@@ -177,6 +153,66 @@ public final class FleetScheduler implements Controller {
         reasons.forEach((id, reason) -> explain(ctx, byId.get(id), queueOf.get(id), reason));
         QueueStatus.write(ctx, queues, engine, fleet.models(), waiting, queueOf);
         return Result.requeueAfter(RESYNC);
+    }
+
+    /**
+     * Tells the engine what a workload holds: whatever holds placements holds its GPUs, whatever its phase says
+     * (a Blocked one may still run). Placements on any node the engine knows count, in whatever partition the
+     * node now is (a shared pool whose template moved on, say), so that no held GPU looks free.
+     *
+     * @return whether it was restored as running
+     */
+    private static boolean restore(Scheduler engine, FleetView fleet, Resource w, String id, String queue, Set<String> terminating,
+                                   Map<String, Map<String, Integer>> envUse) {
+        JsonNode s = w.status();
+        String phase = s.path("phase").asText("");
+        JsonNode placements = s.path("placements");
+        if (FINISHED.contains(phase) || placements.isEmpty() || !s.has("gpuModel")) return false;
+        envUse.computeIfAbsent(FleetView.environment(w.tenant(), w.spec().path("environment").asText()), k -> new HashMap<>())
+                .merge(s.path("gpuModel").asText(), gpusHeld(s), Integer::sum);
+        List<Placement> held = new ArrayList<>();
+        String partition = null;
+        for (JsonNode p : placements) {
+            String machine = p.path("machine").asText();
+            List<Integer> gpus = new ArrayList<>();
+            p.path("gpus").forEach(g -> gpus.add(g.asInt()));
+            if (phase.equals("Preempting")) gpus.forEach(g -> terminating.add(machine + "/" + g));
+            String nodePartition = fleet.partitionOfNode(machine);
+            if (nodePartition == null) continue;
+            if (partition == null) partition = nodePartition;
+            held.add(new Placement(held.size(), machine, gpus));
+        }
+        JsonNode placed = s.has("placed") ? s.get("placed") : s.path("request");
+        if (held.isEmpty() || !placed.has("gpusPerReplica")) return false;
+        engine.restore(request(id, queue, w, placed, held.size(), partition), held);
+        if (s.path("job").asBoolean()) engine.progress(id, s.path("progress").asDouble(0));
+        return true;
+    }
+
+    private static int asked(JsonNode req) {
+        return req.path("replicaIndexes").size() * req.path("gpusPerReplica").asInt();
+    }
+
+    /**
+     * Why a bind the engine decided must not be written yet, or null: it would land on GPUs a preempted workload
+     * still holds, or take its environment past its quota together with the binds before it in this pass.
+     */
+    private static String blockedBind(Scheduler.Bind b, Resource w, Set<String> terminating, List<String> victims, FleetView fleet,
+                                      Map<String, Map<String, Integer>> envUse) {
+        List<String> blocked = b.placements().stream().flatMap(p -> p.gpus().stream().map(g -> p.machine() + "/" + g))
+                .filter(terminating::contains).toList();
+        if (!blocked.isEmpty()) {
+            return "waiting for " + (victims.isEmpty() ? "preempted workloads" : String.join(", ", victims))
+                    + " to checkpoint and stop (" + blocked.size() + " GPUs)";
+        }
+        JsonNode req = w.status().path("request");
+        String environment = FleetView.environment(w.tenant(), w.spec().path("environment").asText());
+        String model = req.path("gpuModel").asText();
+        Map<String, Integer> use = envUse.computeIfAbsent(environment, k -> new HashMap<>());
+        String overQuota = fleet.environmentQuota(environment, model, use.getOrDefault(model, 0), asked(req));
+        if (overQuota != null) return overQuota;
+        use.merge(model, asked(req), Integer::sum);
+        return null;
     }
 
     /** A workload whose request for placement is current: resolved for its generation, not yet placed, not being preempted. */
@@ -246,13 +282,13 @@ public final class FleetScheduler implements Controller {
 
     private static void preempt(ControllerContext ctx, Resource victim, Scheduler.Preempt p) {
         String phase = victim.status().path("phase").asText();
-        if (!phase.equals("Running") && !phase.equals("Starting")) return;
+        if (phase.equals("Preempting") || FINISHED.contains(phase)) return;
         int grace = victim.status().path("placed").path("graceSeconds").asInt(0);
         long now = ctx.clock().millis();
         boolean[] done = {false};
         ctx.updateStatus(victim.key(), s -> {
             String current = s.path("phase").asText();
-            if (!current.equals("Running") && !current.equals("Starting")) return s;
+            if (current.equals("Preempting") || FINISHED.contains(current) || s.path("placements").isEmpty()) return s;
             s.put("phase", "Preempting");
             s.put("reason", "preempted for " + p.forId() + ": " + p.reason() + (grace > 0 ? "; checkpointing for " + grace + " s" : ""));
             s.putObject("preemption").put("by", p.forId()).put("reason", p.reason()).put("at", now).put("graceSeconds", grace);

@@ -24,7 +24,8 @@ import java.util.TreeSet;
  * the inventory the machine controller observed.
  */
 record FleetView(List<Scheduler.NodeSpec> nodes, Set<String> models, Map<String, Set<String>> machinesByPartition,
-                 Map<String, JsonNode> quotas, Map<String, Integer> unschedulable, Map<String, String> partitions) {
+                 Map<String, JsonNode> quotas, Map<String, Integer> unschedulable, Map<String, String> partitions,
+                 Map<String, String> nodePartitions) {
     /** An environment, as {@code tenant/name}. */
     static String environment(String tenant, String environment) {
         return tenant + "/" + environment;
@@ -94,7 +95,9 @@ record FleetView(List<Scheduler.NodeSpec> nodes, Set<String> models, Map<String,
                 }
             }
         }
-        return new FleetView(nodes, models, byPartition, quotas, unschedulable, partitions);
+        Map<String, String> nodePartitions = new HashMap<>();
+        nodes.forEach(n -> nodePartitions.put(n.name(), n.partition()));
+        return new FleetView(nodes, models, byPartition, quotas, unschedulable, partitions, nodePartitions);
     }
 
     private static Scheduler.NodeSpec node(Resource machine, JsonNode gpus, String partition) {
@@ -125,9 +128,9 @@ record FleetView(List<Scheduler.NodeSpec> nodes, Set<String> models, Map<String,
         return "; " + n + " of the " + all + " GPU nodes of " + partition + " are not Ready or do not run its template yet";
     }
 
-    /** Whether the machine is one of the partition's schedulable nodes. */
-    boolean has(String partition, String machine) {
-        return machinesByPartition.getOrDefault(partition, Set.of()).contains(machine);
+    /** The partition of a schedulable node, or null when the machine is not one. */
+    String partitionOfNode(String machine) {
+        return nodePartitions.get(machine);
     }
 
     /**

@@ -45,6 +45,8 @@ public final class WorkloadController implements Controller {
     static final int MAX_RESTARTS = 3;
     /** How long a preempted job may run on to checkpoint, unless its spec says otherwise; services stop at once. */
     public static final int DEFAULT_JOB_GRACE_SECONDS = 30;
+    /** A stop that was accepted but has not stopped the replica by then is asked for again. */
+    static final Duration STOP_AGAIN_AFTER = Duration.ofSeconds(30);
 
     private final Infrastructure infra;
 
@@ -146,6 +148,9 @@ public final class WorkloadController implements Controller {
             progress += o.progress();
         }
         int expected = w.status().path("replicas").asInt(placements.size());
+        if (lost.isEmpty() && !job && placements.size() < expected && !w.status().path("request").has("gpusPerReplica")) {
+            return null; // a service short of replicas whose request is not out yet: ask for them
+        }
         if (lost.isEmpty()) {
             boolean whole = placements.size() >= expected;
             String phase = job && succeeded == placements.size() ? "Succeeded"
@@ -245,6 +250,7 @@ public final class WorkloadController implements Controller {
         if (now < deadline) return Result.requeueAfter(Duration.ofMillis(Math.min(deadline - now, RUNNING_POLL.toMillis())));
         // its GPUs are free only once its replicas have stopped: until then it stays Preempting and holds them
         boolean stopping = false;
+        boolean stopsAsked = false;
         double progress = 0;
         for (ObjectNode pl : placements) {
             String id = replicaId(w.key(), pl.path("replica").asInt());
@@ -252,13 +258,14 @@ public final class WorkloadController implements Controller {
             progress += o.progress();
             if (o.state() == WorkloadObservation.State.RUNNING || o.state() == WorkloadObservation.State.PENDING) {
                 stopping = true;
-                if (!p.path("stopRequested").asBoolean()) stop(id);
+                // asked once; asked again when a stop that was accepted has not taken effect in a while
+                if (now - p.path("stopRequestedAt").asLong(0) > STOP_AGAIN_AFTER.toMillis() && stop(id)) stopsAsked = true;
             }
         }
         if (stopping) {
-            if (!p.path("stopRequested").asBoolean()) {
+            if (stopsAsked) {
                 ctx.updateStatus(w.key(), s -> {
-                    if (s.path("preemption").isObject()) ((ObjectNode) s.get("preemption")).put("stopRequested", true);
+                    if (s.path("preemption").isObject()) ((ObjectNode) s.get("preemption")).put("stopRequestedAt", now);
                     return s;
                 });
             }
@@ -318,7 +325,11 @@ public final class WorkloadController implements Controller {
     private Result queue(ControllerContext ctx, Resource w, String phase, String reason, List<ObjectNode> kept, ResolvedWorkload r,
                          ObjectNode request) {
         String before = w.status().path("reason").asText("");
+        List<String> readPlacements = where(w.status().path("placements"));
+        String readPhase = w.status().path("phase").asText("");
         ctx.updateStatus(w.key(), s -> {
+            // the scheduler bound or preempted it since it was read: that is not this pass's to undo; the next one decides
+            if (!s.path("phase").asText("").equals(readPhase) || !where(s.path("placements")).equals(readPlacements)) return s;
             s.put("observedGeneration", w.metadata().generation());
             s.put("phase", phase);
             s.put("reason", reason);
@@ -347,27 +358,39 @@ public final class WorkloadController implements Controller {
         return Result.requeueAfter(PENDING_POLL);
     }
 
+    /** Where placements put the replicas, without whether they were started yet. */
+    private static List<String> where(JsonNode placements) {
+        List<String> out = new ArrayList<>();
+        placements.forEach(p -> out.add(p.path("replica").asInt() + "@" + p.path("machine").asText() + p.path("gpus")));
+        return out;
+    }
+
     private static String describe(Resource w, List<ObjectNode> placements) {
         List<String> parts = new ArrayList<>();
         placements.forEach(p -> parts.add(p.path("machine").asText() + p.path("gpus").toString()));
         return w.spec().path("app").asText() + " on " + String.join(", ", parts);
     }
 
-    /** Stops every replica of a deleted workload: replicas are numbered from 0 and were placed in order. */
+    /**
+     * Stops every replica of a deleted workload. Replicas are numbered from 0; one may be gone (a service that lost
+     * it), so the search ends only after several unknown numbers in a row.
+     */
     private void stopAll(ResourceKey key) {
-        for (int r = 0; r < 1000; r++) {
+        int unknown = 0;
+        for (int r = 0; r < 1000 && unknown < 8; r++) {
             String id = replicaId(key, r);
             WorkloadObservation o = infra.workload(id);
-            if (o.state() == WorkloadObservation.State.UNKNOWN) break;
+            unknown = o.state() == WorkloadObservation.State.UNKNOWN ? unknown + 1 : 0;
             if (o.state() == WorkloadObservation.State.RUNNING || o.state() == WorkloadObservation.State.PENDING) stop(id);
         }
     }
 
-    private void stop(String id) {
+    /** Asks the world to stop a replica; false when it could not be asked (the machine is unreachable, say). */
+    private boolean stop(String id) {
         try {
-            infra.stopWorkload(id);
+            return infra.stopWorkload(id).state() != Operation.State.FAILED;
         } catch (UnreachableException e) {
-            // already gone: nothing to stop
+            return false; // gone, or not reachable now: looked at again by the next pass
         }
     }
 }
