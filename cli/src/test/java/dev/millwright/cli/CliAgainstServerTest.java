@@ -69,6 +69,52 @@ class CliAgainstServerTest {
     }
 
     @Test
+    void planUpgradeShowsTheChangedPacksAndEachNodesStepsOrTheReasonItIsRefused() throws Exception {
+        Path file = write("plan.yaml", """
+                kind: Tenant
+                metadata: {name: plan-co}
+                spec: {displayName: Plan Co}
+                ---
+                kind: StackTemplate
+                metadata: {name: plan-llm-1-0-0}
+                spec: {template: plan-llm, version: 1.0.0, layers: [{pack: ubuntu, version: "24.04"}, {pack: gpu-driver, version: 570.86.15},
+                  {pack: cuda, version: 12.8.0}, {pack: kubernetes, version: "1.31"}, {pack: vllm, version: 0.9.2}]}
+                ---
+                kind: StackTemplate
+                metadata: {name: plan-llm-1-1-0}
+                spec: {template: plan-llm, version: 1.1.0, layers: [{pack: ubuntu, version: "24.04"}, {pack: gpu-driver, version: 580.95.05},
+                  {pack: cuda, version: 12.8.0}, {pack: kubernetes, version: "1.31"}, {pack: vllm, version: 0.9.2}]}
+                ---
+                kind: Environment
+                metadata: {name: prod, tenant: plan-co}
+                spec: {stage: prod, template: {name: plan-llm, version: 1.0.0}}
+                ---
+                kind: Environment
+                metadata: {name: next, tenant: plan-co}
+                spec: {stage: dev, template: {name: plan-llm, version: 1.1.0}}
+                """);
+        Cli.Result applied = admin("apply", "-f", file.toString());
+        assertThat(applied.exit()).as(applied.toString()).isZero();
+
+        Cli.Result plan = admin("plan", "upgrade", "prod", "-t", "plan-co", "--to", "plan-llm@1.1.0", "--parallel", "1");
+        assertThat(plan.exit()).as(plan.toString()).isZero();
+        assertThat(plan.out()).contains("Upgrade plan-llm 1.0.0 -> plan-llm 1.1.0", "gpu-driver", "570.86.15", "580.95.05",
+                "cordon", "drain", "GPU health check", "uncordon", "Estimate:").doesNotContain("vllm", "cuda 12.8.0 ->");
+        Cli.Result json = admin("plan", "upgrade", "prod", "-t", "plan-co", "--to", "plan-llm@1.1.0", "-o", "json");
+        assertThat(json.out()).contains("\"changes\"", "\"pack\":\"gpu-driver\"");
+
+        Cli.Result older = admin("plan", "upgrade", "next", "-t", "plan-co", "--to", "plan-llm@1.0.0");
+        assertThat(older.exit()).isEqualTo(ExitCodes.INVALID);
+        assertThat(older.err()).contains("to.spec");
+        Cli.Result unpublished = admin("plan", "upgrade", "prod", "-t", "plan-co", "--to", "plan-llm@9.0.0");
+        assertThat(unpublished.exit()).isEqualTo(ExitCodes.INVALID);
+        assertThat(unpublished.err()).contains("plan-llm version 9.0.0 is not published");
+        Cli.Result malformed = admin("plan", "upgrade", "prod", "-t", "plan-co", "--to", "latest");
+        assertThat(malformed.exit()).isEqualTo(ExitCodes.INVALID);
+        assertThat(malformed.err()).contains("TEMPLATE@VERSION");
+    }
+
+    @Test
     void applyCreatesThenReportsUnchangedThenConfigured() throws Exception {
         Path file = write("tenancy.yaml", tenancy("apply-co", "dora", "Apply Co"));
 
