@@ -53,4 +53,20 @@ public final class NodeStack {
         }
         return true;
     }
+
+    /** What a node runs that its template does not say, one line a pack: the drift an operator is shown. */
+    public static java.util.List<String> differences(List<Pack> desired, Set<String> managed, SortedMap<String, String> installed) {
+        java.util.List<String> out = new java.util.ArrayList<>();
+        Set<String> wanted = new java.util.HashSet<>();
+        for (Pack p : desired) {
+            wanted.add(p.name());
+            String running = installed.get(p.name());
+            if (running == null) out.add(p.name() + ": missing, the template has " + p.version());
+            else if (!running.equals(p.version().toString())) out.add(p.name() + ": runs " + running + ", the template has " + p.version());
+        }
+        installed.forEach((pack, version) -> {
+            if (managed.contains(pack) && !wanted.contains(pack)) out.add(pack + ": runs " + version + ", the template has none");
+        });
+        return out;
+    }
 }

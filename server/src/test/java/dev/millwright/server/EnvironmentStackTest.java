@@ -10,6 +10,7 @@ import static dev.millwright.server.FleetFixtures.site;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.millwright.resource.Json;
 import dev.millwright.infra.twin.Twin;
 import java.time.Duration;
 import java.util.List;
@@ -34,10 +35,11 @@ class EnvironmentStackTest {
         twin = server.server().twin();
         create(server, "/api/v1/tenants", ApiFixtures.tenant("acme"));
         create(server, "/api/v1/sites", site("muc", "datacenter", "DE"));
-        for (String m : List.of("a1", "a2", "b1", "b2")) create(server, "/api/v1/machines", machine(m, "muc", "twin://hgx-h100/" + m, 8));
+        for (String m : List.of("a1", "a2", "b1", "b2", "d1")) create(server, "/api/v1/machines", machine(m, "muc", "twin://hgx-h100/" + m, 8));
         create(server, "/api/v1/clusters", cluster("c1", "muc", null));
         create(server, "/api/v1/nodepools", pool("pa", "c1", "a1", "a2"));
         create(server, "/api/v1/nodepools", pool("pb", "c1", "b1", "b2"));
+        create(server, "/api/v1/nodepools", pool("pd", "c1", "d1"));
         template("1.0.0", "580.95.05", "12.8.0", "\"vllm\",\"version\":\"0.8.5\"");
         template("1.1.0", "580.95.05", "12.9.1", null);
         // a workload type added as data alone: SGLang behind a Deployment, needing no pack of the stack
@@ -113,5 +115,31 @@ class EnvironmentStackTest {
         assertThat(chatAfter.path("phase").asText()).isEqualTo("Running");
         assertThat(chatAfter.path("placements")).isEqualTo(chat.path("placements"));
         assertThat(twin.workload("acme/chat/0").state()).isEqualTo(dev.millwright.infra.WorkloadObservation.State.RUNNING);
+    }
+
+    @Test
+    void aNodeChangedOutOfBandIsFlaggedAsDriftOrPutRightAsTheEnvironmentsPolicySays() {
+        expect(server.admin("POST", "/api/v1/tenants/acme/environments", """
+                {"kind":"Environment","metadata":{"name":"delta"},"spec":{"stage":"dev","template":{"name":"gpu","version":"1.0.0"},
+                 "nodePools":["pd"],"driftPolicy":"flag"}}"""), 201);
+        awaitEnvironment("delta", s -> s.path("phase").asText().equals("Ready") && s.path("nodesInSync").asInt() == 1, "ran gpu@1.0.0");
+        // someone upgrades CUDA by hand on d1
+        var op = twin.installPack("d1", "cuda", "12.9.1");
+        TwinWorld.awaitAdvancing(server, () -> Json.MAPPER.getNodeFactory().textNode(twin.operation(op.id()).state().name()),
+                s -> s.asText().equals("SUCCEEDED"), Duration.ofSeconds(30), "the manual install");
+        JsonNode flagged = awaitEnvironment("delta", s -> s.path("phase").asText().equals("Drifted"), "drift flagged");
+        assertThat(flagged.path("driftedNodes").asInt()).isEqualTo(1);
+        assertThat(flagged.path("nodeStacks").path("d1").path("state").asText()).isEqualTo("Drifted");
+        assertThat(flagged.path("nodeStacks").path("d1").path("drift").toString()).contains("cuda: runs 12.9.1, the template has 12.8.0");
+        // flagged is left alone, and a drifted node takes no new work
+        for (int i = 0; i < 3; i++) twin.advance(Duration.ofMinutes(1));
+        assertThat(twin.installedPacks("d1")).containsEntry("cuda", "12.9.1");
+        assertThat(get(server, "/api/v1/events?kind=Environment&name=delta&tenant=acme").path("items").toString())
+                .contains("DriftDetected", "d1 no longer runs gpu@1.0.0", "flagged, left as it is");
+
+        expect(server.call("PATCH", "/api/v1/tenants/acme/environments/delta", server.adminToken(),
+                "{\"spec\":{\"driftPolicy\":\"reconcile\"}}", ApiFixtures.MERGE_PATCH), 200);
+        awaitEnvironment("delta", s -> s.path("phase").asText().equals("Ready") && s.path("nodesInSync").asInt() == 1, "drift put right");
+        assertThat(twin.installedPacks("d1")).containsEntry("cuda", "12.8.0");
     }
 }

@@ -87,18 +87,21 @@ public final class EnvironmentController implements Controller {
             rollout = StackRollout.observe(machines, shared.get().status(), same, "shared node pool " + sharedName + " runs "
                     + runs.path("name").asText() + "@" + runs.path("version").asText() + ", not " + template);
         } else if (desired.isPresent()) {
-            rollout = StackRollout.advance(stack, machines, desired.get(), env.status(), ctx.clock().instant());
+            rollout = StackRollout.advance(stack, machines, template, desired.get(), env.status(), ctx.clock().instant(),
+                    !"flag".equals(env.spec().path("driftPolicy").asText("reconcile")));
         }
         ObjectNode nodeStacks = rollout == null ? Json.object() : rollout.nodeStacks();
         int inSync = rollout == null ? 0 : rollout.inSync();
         int applying = rollout == null ? 0 : rollout.applying();
         int failed = rollout == null ? 0 : rollout.failed();
+        int drifted = rollout == null ? 0 : rollout.drifted();
         Set<String> managed = rollout == null ? new TreeSet<>() : rollout.managed();
 
         String phase = templateObject.isEmpty() ? "TemplateMissing"
                 : desired.isEmpty() ? "TemplateUnresolved"
                 : machines.isEmpty() ? "NoNodes"
                 : applying > 0 ? "Applying"
+                : drifted > 0 ? "Drifted"
                 : failed > 0 || ready < machines.size() ? "Degraded" : "Ready";
         int nodeCount = machines.size();
         int readyCount = ready;
@@ -115,7 +118,17 @@ public final class EnvironmentController implements Controller {
             s.set("gpusByModel", Json.MAPPER.valueToTree(gpus.byModel()));
             s.set("managedPacks", Json.MAPPER.valueToTree(managed));
             s.set("nodeStacks", nodeStacks);
+            s.put("driftedNodes", drifted);
             return s;
+        });
+        JsonNode stacksBefore = env.status().path("nodeStacks");
+        nodeStacks.fields().forEachRemaining(e -> {
+            boolean drift = e.getValue().has("drift") && !e.getValue().path("drift").isEmpty();
+            if (drift && !Json.equivalent(e.getValue().path("drift"), stacksBefore.path(e.getKey()).path("drift"))) {
+                ctx.event(key, "Warning", "DriftDetected", e.getKey() + " no longer runs " + template + ": "
+                        + String.join("; ", Json.MAPPER.convertValue(e.getValue().path("drift"), String[].class))
+                        + ("Drifted".equals(e.getValue().path("state").asText()) ? " (flagged, left as it is)" : " (being put right)"));
+            }
         });
         String before = env.status().path("phase").asText("");
         if (!before.equals(phase)) {

@@ -41,6 +41,43 @@ final class EnvironmentStack {
      * (or a missing node).
      */
     ObjectNode advance(String machine, List<Pack> desired, Set<String> managed, JsonNode before, Instant now, boolean mayStart) {
+        return advance(machine, "", desired, managed, before, now, mayStart, true);
+    }
+
+    /**
+     * As {@link #advance(String, List, Set, JsonNode, Instant, boolean)}, knowing which template ({@code of}) the
+     * packs are: a node that was in sync with that same template and no longer is has drifted (changed out of
+     * band). Drift is reconciled like any step, or, when {@code reconcileDrift} is false, flagged as Drifted with
+     * what differs and left alone.
+     */
+    ObjectNode advance(String machine, String of, List<Pack> desired, Set<String> managed, JsonNode before, Instant now,
+                       boolean mayStart, boolean reconcileDrift) {
+        boolean wasInSync = wasInSync(before, of);
+        ObjectNode entry = step(machine, desired, managed, before, now, mayStart && (reconcileDrift || !wasInSync));
+        String state = entry.path("state").asText();
+        if (state.equals("InSync")) return entry.put("of", of);
+        if (!wasInSync) return entry; // a new template, or the first: a plain step
+        entry.put("of", of).put("reason", "drift");
+        if (!reconcileDrift && state.equals("Waiting")) entry.put("state", "Drifted");
+        // what differs, when first found and while it is left as it is; an operation in flight keeps the list it had
+        if (!entry.has("operation") || !"drift".equals(before.path("reason").asText())) {
+            try {
+                entry.set("drift", Json.MAPPER.valueToTree(NodeStack.differences(desired, managed, infra.installedPacks(machine))));
+            } catch (UnreachableException e) {
+                // what differs is shown once the node answers again
+            }
+        }
+        return entry;
+    }
+
+    /** In sync with the template {@code of} on the last pass, or drifted from it since. */
+    private static boolean wasInSync(JsonNode before, String of) {
+        String state = before.path("state").asText();
+        return !of.isEmpty() && of.equals(before.path("of").asText())
+                && (state.equals("InSync") || "drift".equals(before.path("reason").asText()));
+    }
+
+    private ObjectNode step(String machine, List<Pack> desired, Set<String> managed, JsonNode before, Instant now, boolean mayStart) {
         ObjectNode entry = Json.object();
         String opId = before.path("operation").asText(null);
         if (opId != null) {

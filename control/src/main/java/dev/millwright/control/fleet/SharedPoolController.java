@@ -59,7 +59,7 @@ public final class SharedPoolController implements Controller {
             ctx.updateStatus(key, s -> s.put("phase", phase).put("template", template));
             return Result.requeueAfter(EnvironmentController.POLL);
         }
-        StackRollout r = StackRollout.advance(stack, machines, desired.get(), pool.status(), ctx.clock().instant());
+        StackRollout r = StackRollout.advance(stack, machines, template, desired.get(), pool.status(), ctx.clock().instant(), true);
         String phase = machines.isEmpty() ? "NoNodes" : r.applying() > 0 ? "Applying" : r.failed() > 0 ? "Degraded" : "Ready";
         long generation = pool.metadata().generation();
         ctx.updateStatus(key, s -> {

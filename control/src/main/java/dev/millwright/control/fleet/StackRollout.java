@@ -17,8 +17,14 @@ import java.util.TreeSet;
  * @param managed the packs this owner put on its nodes: the template's, and while nodes still change, those of
  *                the template before it (so that what the new one drops is removed)
  */
-record StackRollout(ObjectNode nodeStacks, int inSync, int applying, int failed, Set<String> managed) {
-    static StackRollout advance(EnvironmentStack stack, List<String> machines, List<Pack> desired, JsonNode statusBefore, Instant now) {
+record StackRollout(ObjectNode nodeStacks, int inSync, int applying, int failed, int drifted, Set<String> managed) {
+    /**
+     * @param of the template the packs are ("gpu@1.0.0"), so that a node changed out of band is told from one a
+     *           new template changes
+     * @param reconcileDrift whether drift is put right, or only flagged
+     */
+    static StackRollout advance(EnvironmentStack stack, List<String> machines, String of, List<Pack> desired, JsonNode statusBefore,
+                                Instant now, boolean reconcileDrift) {
         Set<String> managed = new TreeSet<>();
         statusBefore.path("managedPacks").forEach(p -> managed.add(p.asText()));
         desired.forEach(p -> managed.add(p.name()));
@@ -26,19 +32,21 @@ record StackRollout(ObjectNode nodeStacks, int inSync, int applying, int failed,
         int inSync = 0;
         int applying = 0;
         int failed = 0;
+        int drifted = 0;
         JsonNode before = statusBefore.path("nodeStacks");
         int busy = 0;
         for (String m : machines) if ("Applying".equals(before.path(m).path("state").asText())) busy++;
         int maxBusy = Math.max(1, machines.size() / 4);
         for (String m : machines) {
             boolean wasBusy = "Applying".equals(before.path(m).path("state").asText());
-            ObjectNode entry = stack.advance(m, desired, managed, before.path(m), now, wasBusy || busy < maxBusy);
+            ObjectNode entry = stack.advance(m, of, desired, managed, before.path(m), now, wasBusy || busy < maxBusy, reconcileDrift);
             if (!wasBusy && "Applying".equals(entry.path("state").asText())) busy++;
             if (wasBusy && !"Applying".equals(entry.path("state").asText())) busy--;
             nodeStacks.set(m, entry);
             switch (entry.path("state").asText()) {
                 case "InSync" -> inSync++;
                 case "Applying", "Waiting" -> applying++;
+                case "Drifted" -> drifted++;
                 default -> failed++;
             }
         }
@@ -46,7 +54,7 @@ record StackRollout(ObjectNode nodeStacks, int inSync, int applying, int failed,
             managed.clear();
             desired.forEach(p -> managed.add(p.name()));
         }
-        return new StackRollout(nodeStacks, inSync, applying, failed, managed);
+        return new StackRollout(nodeStacks, inSync, applying, failed, drifted, managed);
     }
 
     /**
@@ -58,6 +66,7 @@ record StackRollout(ObjectNode nodeStacks, int inSync, int applying, int failed,
         int inSync = 0;
         int applying = 0;
         int failed = 0;
+        int drifted = 0;
         for (String m : machines) {
             JsonNode entry = sameTemplate ? poolStatus.path("nodeStacks").path(m) : Json.object().put("state", "Waiting").put("message", why);
             if (entry.isMissingNode()) entry = Json.object().put("state", "Waiting").put("message", "the shared pool has not reported this node yet");
@@ -65,9 +74,10 @@ record StackRollout(ObjectNode nodeStacks, int inSync, int applying, int failed,
             switch (entry.path("state").asText()) {
                 case "InSync" -> inSync++;
                 case "Applying", "Waiting" -> applying++;
+                case "Drifted" -> drifted++;
                 default -> failed++;
             }
         }
-        return new StackRollout(nodeStacks, inSync, applying, failed, Set.of());
+        return new StackRollout(nodeStacks, inSync, applying, failed, drifted, Set.of());
     }
 }

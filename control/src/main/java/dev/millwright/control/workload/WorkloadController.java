@@ -83,6 +83,15 @@ public final class WorkloadController implements Controller {
         }
         List<ObjectNode> placements = new ArrayList<>();
         w.status().path("placements").forEach(p -> placements.add(((ObjectNode) p).deepCopy()));
+        if (w.status().path("stopping").asBoolean() && !placements.isEmpty()) {
+            // a gang stopping to restart holds its GPUs until its replicas have stopped, so that neither a new
+            // start on them nor the stop of the old run meets the new one
+            Result waiting = stopped(ctx, w, placements);
+            if (waiting != null) return waiting;
+            w = ctx.get(key).orElse(null);
+            if (w == null) return Result.done();
+            placements.clear();
+        }
         if (phase.equals("Preempting")) {
             Result waiting = preempting(ctx, w, placements);
             if (waiting != null) return waiting;
@@ -117,8 +126,12 @@ public final class WorkloadController implements Controller {
             List<ObjectNode> dropped = job ? List.copyOf(placements)
                     : placements.stream().filter(p -> failedReplicas.contains(p.path("replica").asInt())).toList();
             dropped.forEach(p -> stop(replicaId(w.key(), p.path("replica").asInt())));
-            placements.removeAll(dropped);
             String why = startFailures.get(0).path("why").asText() + "; queued again";
+            if (job) {
+                ctx.updateStatus(w.key(), s -> s.put("stopping", true).put("reason", why));
+                return Result.requeueAfter(STARTING_POLL);
+            }
+            placements.removeAll(dropped);
             ctx.updateStatus(w.key(), s -> {
                 ArrayNode kept = s.putArray("placements");
                 placements.forEach(kept::add);
@@ -192,12 +205,8 @@ public final class WorkloadController implements Controller {
                 ctx.event(w.key(), "Warning", "WorkloadFailed", why);
                 return Result.done();
             }
-            ctx.updateStatus(w.key(), s -> {
-                s.put("restarts", restarts).put("reason", "restarting: " + why);
-                s.set("placements", Json.MAPPER.createArrayNode());
-                return s;
-            });
-            placements.clear();
+            ctx.updateStatus(w.key(), s -> s.put("restarts", restarts).put("reason", "restarting: " + why).put("stopping", true));
+            return Result.requeueAfter(STARTING_POLL);
         } else {
             lost.forEach(p -> stop(replicaId(w.key(), p.path("replica").asInt())));
             placements.removeAll(lost);
@@ -237,6 +246,36 @@ public final class WorkloadController implements Controller {
             return s;
         });
         return fresh.size();
+    }
+
+    /**
+     * A gang that stops to restart: null once no replica runs any more (its placements are then cleared and it
+     * queues again), a requeue until then; a stop that did not take is asked again.
+     */
+    private Result stopped(ControllerContext ctx, Resource w, List<ObjectNode> placements) {
+        long now = ctx.clock().millis();
+        boolean running = false;
+        boolean asked = false;
+        for (ObjectNode pl : placements) {
+            String id = replicaId(w.key(), pl.path("replica").asInt());
+            WorkloadObservation.State state = infra.workload(id).state();
+            if (state == WorkloadObservation.State.RUNNING || state == WorkloadObservation.State.PENDING) {
+                running = true;
+                if (now - w.status().path("stopAskedAt").asLong(0) > STOP_AGAIN_AFTER.toMillis() && stop(id)) asked = true;
+            }
+        }
+        if (running) {
+            if (asked) ctx.updateStatus(w.key(), s -> s.put("stopAskedAt", now));
+            return Result.requeueAfter(STARTING_POLL);
+        }
+        ctx.updateStatus(w.key(), s -> {
+            s.set("placements", Json.MAPPER.createArrayNode());
+            s.remove("stopping");
+            s.remove("stopAskedAt");
+            if (!"Preempting".equals(s.path("phase").asText())) s.put("phase", "Pending");
+            return s;
+        });
+        return null;
     }
 
     /**
@@ -315,7 +354,7 @@ public final class WorkloadController implements Controller {
         String phase = kept.isEmpty() ? "Pending" : "Running";
         String reason = kept.isEmpty() ? "queued" : missing.size() + " of " + r.replicas() + " replicas queued to be placed again";
         boolean same = Json.equivalent(req, w.status().path("request"));
-        return queue(ctx, w, phase, same ? w.status().path("reason").asText(reason) : reason, kept, r, req);
+        return queue(ctx, w, phase, same ? null : reason, kept, r, req);
     }
 
     private Result queue(ControllerContext ctx, Resource w, String phase, String reason, List<ObjectNode> kept, ResolvedWorkload r) {
@@ -332,7 +371,7 @@ public final class WorkloadController implements Controller {
             if (!s.path("phase").asText("").equals(readPhase) || !where(s.path("placements")).equals(readPlacements)) return s;
             s.put("observedGeneration", w.metadata().generation());
             s.put("phase", phase);
-            s.put("reason", reason);
+            if (reason != null) s.put("reason", reason); // null: the request is out; why it waits is the scheduler's to say
             ArrayNode p = s.putArray("placements");
             kept.forEach(p::add);
             if (request != null) s.set("request", request);
@@ -354,7 +393,7 @@ public final class WorkloadController implements Controller {
             }
             return s;
         });
-        if (!reason.isEmpty() && !reason.equals(before) && !reason.equals("queued")) ctx.event(w.key(), "Normal", "Waiting", reason);
+        if (reason != null && !reason.isEmpty() && !reason.equals(before) && !reason.equals("queued")) ctx.event(w.key(), "Normal", "Waiting", reason);
         return Result.requeueAfter(PENDING_POLL);
     }
 
