@@ -37,18 +37,10 @@ final class EnvironmentStack {
     enum NodeState { IN_SYNC, APPLYING, FAILED, UNREACHABLE }
 
     /**
-     * Advances one node and returns its new state entry; {@code before} is its entry from the last pass
-     * (or a missing node).
-     */
-    ObjectNode advance(String machine, List<Pack> desired, Set<String> managed, JsonNode before, Instant now, boolean mayStart) {
-        return advance(machine, "", desired, managed, before, now, mayStart, true);
-    }
-
-    /**
-     * As {@link #advance(String, List, Set, JsonNode, Instant, boolean)}, knowing which template ({@code of}) the
-     * packs are: a node that was in sync with that same template and no longer is has drifted (changed out of
-     * band). Drift is reconciled like any step, or, when {@code reconcileDrift} is false, flagged as Drifted with
-     * what differs and left alone.
+     * Advances one node and returns its new state entry; {@code before} is its entry from the last pass (or a
+     * missing node). Knowing which template ({@code of}) the packs are, a node that was in sync with that same
+     * template and no longer is has drifted (changed out of band): drift is put right like any step, or, when
+     * {@code reconcileDrift} is false, flagged as Drifted with what differs and left alone.
      */
     ObjectNode advance(String machine, String of, List<Pack> desired, Set<String> managed, JsonNode before, Instant now,
                        boolean mayStart, boolean reconcileDrift) {
