@@ -84,7 +84,12 @@ public final class CatalogKinds {
         return claims;
     }
 
-    /** The StackTemplate object an environment's {@code spec.template} names. */
+    /** Whether two {@code {name, version}} template references name the same template version. */
+    public static boolean sameTemplate(JsonNode a, JsonNode b) {
+        return a.path("name").asText().equals(b.path("name").asText()) && a.path("version").asText().equals(b.path("version").asText());
+    }
+
+    /** The StackTemplate object an environment's {@code spec.template} names (or any spec with a {@code template} reference). */
     public static dev.millwright.resource.ResourceKey templateOf(JsonNode environmentSpec) {
         JsonNode t = environmentSpec.path("template");
         return dev.millwright.resource.ResourceKey.platform(STACK_TEMPLATE, templateObjectName(t.path("name").asText(), t.path("version").asText()));

@@ -36,7 +36,7 @@ final class SharedPools {
                 return;
             }
             JsonNode binds = env.spec().path("template");
-            if (!runs.path("name").asText().equals(binds.path("name").asText()) || !runs.path("version").asText().equals(binds.path("version").asText())) {
+            if (!CatalogKinds.sameTemplate(runs, binds)) {
                 add(errors, "spec.template", "shared node pool " + name + " runs " + runs.path("name").asText() + "@" + runs.path("version").asText()
                         + "; an environment on it binds that template version");
             }

@@ -83,7 +83,7 @@ public final class EnvironmentController implements Controller {
         if (shared.isPresent()) {
             // the platform runs a shared pool's stack; an environment on it only reports what its nodes run
             JsonNode runs = shared.get().spec().path("shared").path("template");
-            boolean same = runs.path("name").asText().equals(t.path("name").asText()) && runs.path("version").asText().equals(t.path("version").asText());
+            boolean same = CatalogKinds.sameTemplate(runs, t);
             rollout = StackRollout.observe(machines, shared.get().status(), same, "shared node pool " + sharedName + " runs "
                     + runs.path("name").asText() + "@" + runs.path("version").asText() + ", not " + template);
         } else if (desired.isPresent()) {

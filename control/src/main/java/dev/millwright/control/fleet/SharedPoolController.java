@@ -47,8 +47,7 @@ public final class SharedPoolController implements Controller {
         Resource pool = found.get();
         JsonNode t = pool.spec().path("shared").path("template");
         String template = t.path("name").asText() + "@" + t.path("version").asText();
-        Optional<Resource> templateObject = ctx.get(ResourceKey.platform(CatalogKinds.STACK_TEMPLATE,
-                CatalogKinds.templateObjectName(t.path("name").asText(), t.path("version").asText())));
+        Optional<Resource> templateObject = ctx.get(CatalogKinds.templateOf(pool.spec().path("shared")));
         Optional<List<Pack>> desired = templateObject.flatMap(o -> TemplateCheck.packs(PackCatalog.load(ctx.store()), o.spec()));
         List<String> machines = new ArrayList<>();
         pool.spec().path("machines").forEach(m -> {

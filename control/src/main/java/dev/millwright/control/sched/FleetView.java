@@ -66,8 +66,7 @@ record FleetView(List<Scheduler.NodeSpec> nodes, Set<String> models, Map<String,
                 JsonNode runs = pool == null ? null : pool.spec().path("shared").path("template");
                 JsonNode binds = env.spec().path("template");
                 // an environment whose template the shared pool does not run has no nodes there to use
-                if (runs == null || !runs.path("name").asText().equals(binds.path("name").asText())
-                        || !runs.path("version").asText().equals(binds.path("version").asText())) continue;
+                if (runs == null || !CatalogKinds.sameTemplate(runs, binds)) continue;
                 partition = "pool/" + shared;
                 stacks = pool.status().path("nodeStacks");
                 pools.add(shared);
