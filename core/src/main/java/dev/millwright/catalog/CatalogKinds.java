@@ -71,7 +71,8 @@ public final class CatalogKinds {
         if (r.spec().hasNonNull("sharedNodePool") && !r.spec().path("nodePools").isEmpty()) {
             return java.util.Map.of("spec.sharedNodePool", List.of("an environment runs on its own node pools or on one shared pool, not both"));
         }
-        return java.util.Map.of();
+        // whether a window still opens depends on the day: admission checks that against its clock
+        return dev.millwright.rollout.MaintenanceWindow.check(r.spec().path("maintenanceWindows"), "spec.maintenanceWindows", java.time.Instant.EPOCH);
     }
 
     /** A node pool serves one environment: what one environment changes on its nodes no other runs on. */

@@ -26,6 +26,7 @@ public final class Kinds {
         kinds.addAll(CatalogKinds.all());
         kinds.addAll(WorkloadKinds.all());
         kinds.addAll(dev.millwright.sched.SchedKinds.all());
+        kinds.addAll(dev.millwright.rollout.RolloutKinds.all());
         return KindRegistry.of(kinds);
     }
 }

@@ -65,6 +65,12 @@ public interface Infrastructure {
     /** The state of an operation this port started. */
     Operation operation(String id);
 
+    /**
+     * The operations started on a machine, oldest first (as a Redfish TaskService or a node agent lists them), so
+     * that a controller that crashed between asking for one and recording its id finds it instead of asking twice.
+     */
+    List<Operation> operations(String machine);
+
     /** The world's clock: the twin's virtual clock, or the system clock for real adapters. */
     Clock clock();
 }

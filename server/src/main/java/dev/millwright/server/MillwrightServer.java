@@ -83,7 +83,16 @@ public final class MillwrightServer implements AutoCloseable {
 
     /** Starts a replica; when it returns the API is serving and the admin token file exists. */
     public static MillwrightServer start(ServerConfig config) {
+        return start(config, null);
+    }
+
+    /**
+     * Starts a replica acting on an existing world: the control plane restarts, the hardware (the twin) does
+     * not, as when a real server is killed. For tests of crash recovery.
+     */
+    public static MillwrightServer start(ServerConfig config, Twin world) {
         MillwrightServer s = new MillwrightServer(config);
+        s.twin = world;
         try {
             s.boot();
             return s;
@@ -119,7 +128,7 @@ public final class MillwrightServer implements AutoCloseable {
 
         // the digital twin is the infrastructure until real adapters are configured; the demo's factory is in production
         ServerConfig.TwinSettings ts = config.twin();
-        twin = Twin.builder().seed(ts.seed()).epoch(config.clock().instant().truncatedTo(java.time.temporal.ChronoUnit.SECONDS))
+        if (twin == null) twin = Twin.builder().seed(ts.seed()).epoch(config.clock().instant().truncatedTo(java.time.temporal.ChronoUnit.SECONDS))
                 .faults(ts.faults() ? FaultRates.REALISTIC : FaultRates.NONE)
                 .enrolledAs(ts.readyNodes() || config.demo() ? Health.NodeState.READY : Health.NodeState.NONE).build();
         if (ts.speed() > 0) twinDriver = TwinDriver.start(twin, ts.speed());
@@ -129,7 +138,8 @@ public final class MillwrightServer implements AutoCloseable {
                 new SiteController(), new ClusterController(), new EnvironmentController(twin),
                 new dev.millwright.control.fleet.SharedPoolController(twin),
                 new dev.millwright.control.catalog.StackTemplateController(),
-                new dev.millwright.control.workload.WorkloadController(twin), new dev.millwright.control.sched.FleetScheduler());
+                new dev.millwright.control.workload.WorkloadController(twin), new dev.millwright.control.sched.FleetScheduler(),
+                new dev.millwright.control.rollout.RolloutController(twin));
         controllers = new ControllerManager(store, feed, events, new Leases(db), config.clock(), identity,
                 config.leaseDuration(), config.resync(), list);
         controllers.start();

@@ -46,6 +46,11 @@ public final class TestServer implements AutoCloseable {
         return new TestServer(MillwrightServer.start(config));
     }
 
+    /** A server acting on an existing twin: a restart of the control plane while the world goes on. */
+    public static TestServer start(ServerConfig config, dev.millwright.infra.twin.Twin world) {
+        return new TestServer(MillwrightServer.start(config, world));
+    }
+
     /**
      * What tests run with: a fresh data directory, the given database, no demo, a short lease, and a still
      * twin advanced by hand ({@link ServerConfig.TwinSettings#MANUAL}).

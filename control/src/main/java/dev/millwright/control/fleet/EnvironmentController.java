@@ -16,8 +16,13 @@ import dev.millwright.resource.Resource;
 import dev.millwright.resource.ResourceKey;
 import java.time.Duration;
 import java.util.ArrayList;
+import dev.millwright.rollout.RolloutKinds;
+import dev.millwright.store.ListOptions;
+import dev.millwright.watch.Change;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
 import java.util.Set;
 import java.util.TreeSet;
 
@@ -80,7 +85,13 @@ public final class EnvironmentController implements Controller {
         }
 
         StackRollout rollout = null;
-        if (shared.isPresent()) {
+        Optional<Resource> governing = dev.millwright.control.rollout.RolloutController.activeFor(ctx.store(), env.tenant(), env.name());
+        if (governing.isPresent() && governing.get().status().has("nodes")) {
+            // a Rollout changes these nodes now, with its canary, waves and gates; this controller only reports
+            JsonNode to = governing.get().spec().path("template");
+            rollout = StackRollout.governed(machines, governing.get().status(), template,
+                    to.path("name").asText() + "@" + to.path("version").asText(), governing.get().name());
+        } else if (shared.isPresent()) {
             // the platform runs a shared pool's stack; an environment on it only reports what its nodes run
             JsonNode runs = shared.get().spec().path("shared").path("template");
             boolean same = CatalogKinds.sameTemplate(runs, t);
@@ -88,7 +99,7 @@ public final class EnvironmentController implements Controller {
                     + runs.path("name").asText() + "@" + runs.path("version").asText() + ", not " + template);
         } else if (desired.isPresent()) {
             rollout = StackRollout.advance(stack, machines, template, desired.get(), env.status(), ctx.clock().instant(),
-                    !"flag".equals(env.spec().path("driftPolicy").asText("reconcile")));
+                    !"flag".equals(env.spec().path("driftPolicy").asText("reconcile")), heldBy(ctx, env, template));
         }
         ObjectNode nodeStacks = rollout == null ? Json.object() : rollout.nodeStacks();
         int inSync = rollout == null ? 0 : rollout.inSync();
@@ -100,6 +111,7 @@ public final class EnvironmentController implements Controller {
         String phase = templateObject.isEmpty() ? "TemplateMissing"
                 : desired.isEmpty() ? "TemplateUnresolved"
                 : machines.isEmpty() ? "NoNodes"
+                : governing.isPresent() ? "Upgrading"
                 : applying > 0 ? "Applying"
                 : drifted > 0 ? "Drifted"
                 : failed > 0 || ready < machines.size() ? "Degraded" : "Ready";
@@ -132,9 +144,41 @@ public final class EnvironmentController implements Controller {
         });
         String before = env.status().path("phase").asText("");
         if (!before.equals(phase)) {
-            ctx.event(key, phase.equals("Ready") || phase.equals("Applying") ? "Normal" : "Warning", "Environment" + phase,
+            ctx.event(key, phase.equals("Ready") || phase.equals("Applying") || phase.equals("Upgrading") ? "Normal" : "Warning", "Environment" + phase,
                     template + ": " + syncCount + " of " + nodeCount + " nodes run it, " + readyCount + " ready");
         }
         return Result.requeueAfter(applying > 0 ? APPLYING_POLL : POLL);
+    }
+
+    @Override
+    public Map<String, Function<Change, List<ResourceKey>>> watches() {
+        return Map.of(RolloutKinds.ROLLOUT, c -> {
+            String environment = c.object() == null ? "" : c.object().path("spec").path("environment").asText("");
+            return environment.isEmpty() ? List.of() : List.of(new ResourceKey(CatalogKinds.ENVIRONMENT, c.key().tenant(), environment));
+        });
+    }
+
+    /**
+     * Nodes the last finished rollout to this template failed or rolled back: they are not brought to it behind
+     * its back (a bad version would be installed again without a canary); a person looks, or a new rollout runs.
+     */
+    private static Map<String, String> heldBy(ControllerContext ctx, Resource env, String template) {
+        Map<String, String> held = new java.util.HashMap<>();
+        Resource latest = null;
+        for (Resource r : ctx.store().listAll(ListOptions.all(RolloutKinds.ROLLOUT)).items()) {
+            if (!r.tenant().equals(env.tenant()) || !r.spec().path("environment").asText().equals(env.name())) continue;
+            JsonNode to = r.spec().path("template");
+            if (!template.equals(to.path("name").asText() + "@" + to.path("version").asText())) continue;
+            if (latest == null || r.metadata().creationTimestamp().isAfter(latest.metadata().creationTimestamp())) latest = r;
+        }
+        if (latest == null) return held;
+        String name = latest.name();
+        latest.status().path("nodes").fields().forEachRemaining(e -> {
+            String phase = e.getValue().path("phase").asText();
+            if (phase.equals("Failed") || phase.equals("RolledBack")) {
+                held.put(e.getKey(), "held: rollout " + name + " left it " + phase + ": " + e.getValue().path("evidence").asText());
+            }
+        });
+        return held;
     }
 }

@@ -25,6 +25,14 @@ record StackRollout(ObjectNode nodeStacks, int inSync, int applying, int failed,
      */
     static StackRollout advance(EnvironmentStack stack, List<String> machines, String of, List<Pack> desired, JsonNode statusBefore,
                                 Instant now, boolean reconcileDrift) {
+        return advance(stack, machines, of, desired, statusBefore, now, reconcileDrift, java.util.Map.of());
+    }
+
+    /**
+     * @param held nodes left as they are, with why: a rollout to this template failed or rolled them back
+     */
+    static StackRollout advance(EnvironmentStack stack, List<String> machines, String of, List<Pack> desired, JsonNode statusBefore,
+                                Instant now, boolean reconcileDrift, java.util.Map<String, String> held) {
         Set<String> managed = new TreeSet<>();
         statusBefore.path("managedPacks").forEach(p -> managed.add(p.asText()));
         desired.forEach(p -> managed.add(p.name()));
@@ -39,7 +47,11 @@ record StackRollout(ObjectNode nodeStacks, int inSync, int applying, int failed,
         int maxBusy = Math.max(1, machines.size() / 4);
         for (String m : machines) {
             boolean wasBusy = "Applying".equals(before.path(m).path("state").asText());
-            ObjectNode entry = stack.advance(m, of, desired, managed, before.path(m), now, wasBusy || busy < maxBusy, reconcileDrift);
+            ObjectNode entry = stack.advance(m, of, desired, managed, before.path(m), now,
+                    !held.containsKey(m) && (wasBusy || busy < maxBusy), reconcileDrift);
+            if (held.containsKey(m) && !"InSync".equals(entry.path("state").asText()) && !"Applying".equals(entry.path("state").asText())) {
+                entry = Json.object().put("state", "Held").put("message", held.get(m));
+            }
             if (!wasBusy && "Applying".equals(entry.path("state").asText())) busy++;
             if (wasBusy && !"Applying".equals(entry.path("state").asText())) busy--;
             nodeStacks.set(m, entry);
@@ -79,5 +91,42 @@ record StackRollout(ObjectNode nodeStacks, int inSync, int applying, int failed,
             }
         }
         return new StackRollout(nodeStacks, inSync, applying, failed, drifted, Set.of());
+    }
+
+    /**
+     * What an environment reports while a Rollout governs its nodes: a node not yet touched or rolled back runs
+     * the template it ran, an upgraded one the target, and one being worked on is Upgrading, never in sync.
+     */
+    static StackRollout governed(List<String> machines, JsonNode rolloutStatus, String from, String to, String rollout) {
+        ObjectNode nodeStacks = Json.object();
+        int inSync = 0;
+        int applying = 0;
+        int failed = 0;
+        for (String m : machines) {
+            JsonNode node = rolloutStatus.path("nodes").path(m);
+            String phase = node.path("phase").asText("Pending");
+            ObjectNode entry = Json.object().put("rollout", rollout).put("rolloutPhase", phase);
+            switch (phase) {
+                case "Pending", "RolledBack" -> {
+                    entry.put("state", "InSync").put("of", from);
+                    inSync++;
+                }
+                case "Upgraded" -> {
+                    entry.put("state", "InSync").put("of", to);
+                    inSync++;
+                }
+                case "Failed" -> {
+                    entry.put("state", "Failed").put("message", node.path("evidence").asText());
+                    failed++;
+                }
+                default -> {
+                    entry.put("state", "Upgrading");
+                    if (node.hasNonNull("step")) entry.put("step", node.get("step").asText());
+                    applying++;
+                }
+            }
+            nodeStacks.set(m, entry);
+        }
+        return new StackRollout(nodeStacks, inSync, applying, failed, 0, Set.of());
     }
 }

@@ -77,7 +77,8 @@ public final class FleetScheduler implements Controller {
     @Override
     public Map<String, Function<dev.millwright.watch.Change, List<ResourceKey>>> watches() {
         Function<dev.millwright.watch.Change, List<ResourceKey>> pass = c -> List.of(PASS);
-        return Map.of(SchedKinds.QUEUE, pass, FleetKinds.MACHINE, pass, FleetKinds.NODE_POOL, pass, CatalogKinds.ENVIRONMENT, pass);
+        return Map.of(SchedKinds.QUEUE, pass, FleetKinds.MACHINE, pass, FleetKinds.NODE_POOL, pass, CatalogKinds.ENVIRONMENT, pass,
+                dev.millwright.rollout.RolloutKinds.ROLLOUT, pass);
     }
 
     @Override
@@ -106,6 +107,7 @@ public final class FleetScheduler implements Controller {
             if (restore(engine, fleet, w, id, queueOf.get(id), terminating, envUse)) restored.add(id);
             if (wantsPlacement(w)) waiting.add(w);
         }
+        checkpointForRollouts(ctx, store, workloads);
         Map<String, String> reasons = new HashMap<>();
         for (Resource w : waiting) {
             String id = w.tenant() + "/" + w.name();
@@ -297,6 +299,33 @@ public final class FleetScheduler implements Controller {
         });
         if (done[0]) ctx.event(victim.key(), "Warning", "Preempting", "for " + p.forId() + ": " + p.reason()
                 + (grace > 0 ? String.format(Locale.ROOT, "; %d s to checkpoint", grace) : ""));
+    }
+
+    /**
+     * Jobs on a node a rollout is emptying checkpoint and stop within their grace period, then queue again
+     * for other nodes (the node is out of the schedulable set while it is worked on): the rollout drains the
+     * node only after they had that time. Services' replicas are replaced elsewhere when the drain evicts them.
+     */
+    private static void checkpointForRollouts(ControllerContext ctx, ResourceStore store, List<Resource> workloads) {
+        Map<String, String> draining = new HashMap<>();
+        for (Resource r : store.listAll(ListOptions.all(dev.millwright.rollout.RolloutKinds.ROLLOUT)).items()) {
+            r.status().path("nodes").fields().forEachRemaining(e -> {
+                String phase = e.getValue().path("phase").asText();
+                if (phase.equals("Cordoning") || phase.equals("WaitingForJobs") || phase.equals("Draining")) {
+                    draining.put(e.getKey(), "rollout " + r.tenant() + "/" + r.name());
+                }
+            });
+        }
+        if (draining.isEmpty()) return;
+        for (Resource w : workloads) {
+            if (!w.status().path("job").asBoolean()) continue;
+            for (JsonNode p : w.status().path("placements")) {
+                String by = draining.get(p.path("machine").asText());
+                if (by == null) continue;
+                preempt(ctx, w, new Scheduler.Preempt(w.tenant() + "/" + w.name(), by, "node " + p.path("machine").asText() + " is emptied for an upgrade"));
+                break;
+            }
+        }
     }
 
     private static void explain(ControllerContext ctx, Resource w, String queue, String reason) {

@@ -72,6 +72,9 @@ public final class Twin implements Infrastructure {
     private final Map<String, TwinMachine> machines = new HashMap<>();
     final List<TwinMachine> byIndex = new ArrayList<>();
     private final Map<String, Operation> operations = new HashMap<>();
+    private final Map<String, List<String>> operationsByMachine = new HashMap<>();
+    /** Pack versions that break the GPUs of any node they are installed on ("gpu-driver@580.95.05"): a bad release. */
+    private final java.util.Set<String> broken = new java.util.HashSet<>();
     private final Map<String, TwinMachine> workloadHost = new HashMap<>();
     /** Workloads that ended (succeeded, failed, stopped), kept so that {@link #workload} can say how. */
     private final Map<String, TwinWorkload> ended = new HashMap<>();
@@ -174,6 +177,16 @@ public final class Twin implements Infrastructure {
         synchronized (lock) {
             TwinMachine m = require(machine);
             faultProcess.apply(fault, m, fault == FaultKind.GPU_XID ? random.nextInt(m.gpus()) : 0);
+        }
+    }
+
+    /**
+     * Makes a pack version bad, as a faulty release is: a node it is installed on loses GPU 0 (Xid 79) until
+     * another version of the pack replaces it. For rollout tests and benchmarks.
+     */
+    public void breakVersion(String pack, String version) {
+        synchronized (lock) {
+            broken.add(pack + "@" + version);
         }
     }
 
@@ -371,7 +384,12 @@ public final class Twin implements Infrastructure {
             };
             return start(m, kind, d, () -> {
                 if (!m.running()) return "the machine went down while installing " + pack + " " + version;
-                m.layers.put(pack, version);
+                String was = m.layers.put(pack, version);
+                if (broken.contains(pack + "@" + version) && m.gpus() > 0) {
+                    m.xid[0] = 79;
+                } else if (was != null && broken.contains(pack + "@" + was)) {
+                    java.util.Arrays.fill(m.xid, 0); // the bad version is gone, and with its reload the GPUs come back
+                }
                 if (pack.equals("kubernetes") && m.node == NodeState.OS) m.node = NodeState.READY;
                 return null;
             });
@@ -430,7 +448,8 @@ public final class Twin implements Infrastructure {
         synchronized (lock) {
             TwinMachine m = require(machine);
             int running = m.workloads.size();
-            Duration d = gracePeriod.plus(EVICTION.multipliedBy(running));
+            // an empty node drains at once; otherwise each workload gets the grace period, then is evicted
+            Duration d = running == 0 ? CORDON : gracePeriod.plus(EVICTION.multipliedBy(running));
             return start(m, "drain", d, () -> {
                 if (m.node == NodeState.READY) m.node = NodeState.CORDONED;
                 stopAll(m, "evicted by a drain");
@@ -508,6 +527,15 @@ public final class Twin implements Infrastructure {
     }
 
     @Override
+    public List<Operation> operations(String machine) {
+        synchronized (lock) {
+            List<Operation> out = new ArrayList<>();
+            for (String id : operationsByMachine.getOrDefault(machine, List.of())) out.add(operations.get(id));
+            return out;
+        }
+    }
+
+    @Override
     public Operation operation(String id) {
         synchronized (lock) {
             Operation op = operations.get(id);
@@ -530,6 +558,7 @@ public final class Twin implements Infrastructure {
         Instant started = clock.instant();
         Operation op = new Operation(id, m.name, kind, Operation.State.RUNNING, "", started, null);
         operations.put(id, op);
+        operationsByMachine.computeIfAbsent(m.name, k -> new ArrayList<>()).add(id);
         long duration = (long) (base.toNanos() * (0.8 + 0.4 * random.nextDouble()) / m.speed());
         schedule(duration, () -> {
             String failure = effect.get();
@@ -545,6 +574,7 @@ public final class Twin implements Infrastructure {
         String id = "op-" + (++operationIds);
         Operation op = new Operation(id, m.name, kind, Operation.State.FAILED, why, clock.instant(), clock.instant());
         operations.put(id, op);
+        operationsByMachine.computeIfAbsent(m.name, k -> new ArrayList<>()).add(id);
         history.record(clock.nanos(), m.name, kind + " refused: " + why);
         return op;
     }
