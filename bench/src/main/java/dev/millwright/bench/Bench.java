@@ -15,6 +15,7 @@ public final class Bench {
             System.out.println("usage: millwright-bench api [--seconds N --threads N --subscribers N --objects N --server URL --token T]");
             System.out.println("       millwright-bench jmh [JMH options]");
             System.out.println("       millwright-bench twin [--nodes 12500 --days 1 --seed 42]");
+            System.out.println("       millwright-bench rollout [--scenario fleet|bad|chaos --nodes N --parallel N --seed 42]");
             return;
         }
         String[] rest = Arrays.copyOfRange(args, 1, args.length);
@@ -22,6 +23,7 @@ public final class Bench {
             case "api" -> ApiLoad.main(rest);
             case "jmh" -> org.openjdk.jmh.Main.main(rest);
             case "twin" -> TwinBench.main(rest);
+            case "rollout" -> RolloutBench.main(rest);
             default -> throw new IllegalArgumentException("unknown benchmark " + args[0]);
         }
     }

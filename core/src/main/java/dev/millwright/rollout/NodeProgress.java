@@ -54,6 +54,10 @@ public record NodeProgress(NodePhase phase, int wave, String domain, boolean bac
         return new NodeProgress(NodePhase.FAILED, wave, domain, back, changed, cordoned, now, null, null, null, null, why, false);
     }
 
+    NodeProgress inWave(int other) {
+        return new NodeProgress(phase, other, domain, back, changed, cordoned, since, operation, pending, step, message, evidence, counted);
+    }
+
     NodeProgress uncordoned() {
         return new NodeProgress(phase, wave, domain, back, changed, false, since, operation, pending, step, message, evidence, counted);
     }

@@ -120,6 +120,8 @@ public final class RolloutEngine {
         int freeGpus;
         final Map<Integer, int[]> waves = new HashMap<>(); // wave -> {nodes, done, failed}
         String firstFailure;
+        /** Some of the nodes left out because they were unhealthy throughout. */
+        final List<String> unavailable = new ArrayList<>();
 
         Pass(Input in) {
             this.in = in;
@@ -153,7 +155,9 @@ public final class RolloutEngine {
 
         NodeProgress advance(String node, NodeProgress p, Observation o) {
             Instant now = in.now();
-            if (Duration.between(p.since(), now).compareTo(s.nodeTimeout()) > 0) {
+            // a node waiting for its jobs is drained anyway once their grace is over, so their grace never counts as stuck
+            Duration limit = p.phase() == NodePhase.WAITING_FOR_JOBS ? s.nodeTimeout().plus(o.jobGrace()).plus(JOB_SLACK) : s.nodeTimeout();
+            if (Duration.between(p.since(), now).compareTo(limit) > 0) {
                 String why = "stuck in " + p.phase().wire() + (p.step() == null ? "" : " (" + p.step() + ")") + " for more than "
                         + s.nodeTimeout().toMinutes() + " min" + (o.opMessage() == null || o.opMessage().isEmpty() ? "" : ": " + o.opMessage())
                         + (o.healthy() ? "" : "; " + o.healthMessage());
@@ -248,15 +252,18 @@ public final class RolloutEngine {
                         if (p.phase().active()) active++;
                     }
                 }
-                boolean doneHere = !p.phase().active() && p.phase() != NodePhase.PENDING;
+                NodeInfo info = in.fleet().get(e.getKey());
+                boolean healthy = info != null && info.healthy();
+                // an unhealthy node waits without holding up its wave's gate; the canary's is another matter (see startNodes)
+                boolean doneHere = !p.phase().active() && (p.phase() != NodePhase.PENDING || (!healthy && p.wave() > 0));
                 if (doneHere) w[1]++;
+                if (p.phase() == NodePhase.FAILED && !p.counted() && unavailable.size() < 5) unavailable.add(e.getKey());
                 if (p.counted() && (p.phase() == NodePhase.FAILED || p.phase() == NodePhase.ROLLED_BACK)) {
                     failures++;
                     w[2]++;
                     if (firstFailure == null) firstFailure = e.getKey() + ": " + p.evidence();
                 }
-                NodeInfo info = in.fleet().get(e.getKey());
-                if (info != null && info.healthy() && p.phase().inService()) {
+                if (healthy && p.phase().inService()) {
                     inServiceGpus += info.gpus();
                     freeGpus += Math.max(0, info.gpus() - info.busyGpus());
                 }
@@ -269,8 +276,8 @@ public final class RolloutEngine {
                 int[] w = waves.get(wave);
                 if (w == null || w[1] < w[0]) return;
                 String evidence = null;
-                if (w[2] > 0) {
-                    evidence = wave == 0 ? "the canary failed: " + firstFailureIn(0) : null;
+                if (wave == 0 && w[2] > 0) {
+                    evidence = "the canary failed: " + firstFailureIn(0);
                 } else if (in.services().errorRate() > s.maxErrorRate()) {
                     evidence = String.format(java.util.Locale.ROOT, "workload error rate %.3f above %.3f (%s)", in.services().errorRate(),
                             s.maxErrorRate(), in.services().worst());
@@ -323,7 +330,8 @@ public final class RolloutEngine {
             }
             if (pending == 0 && active == 0) {
                 phase = upgraded == in.nodes().size() ? "Completed" : "CompletedWithFailures";
-                message = upgraded + " of " + in.nodes().size() + " nodes upgraded" + (failures > 0 ? "; " + failures + " failed, first: " + firstFailure : "");
+                message = upgraded + " of " + in.nodes().size() + " nodes upgraded" + (failures > 0 ? "; " + failures + " failed, first: " + firstFailure : "")
+                        + (unavailable.isEmpty() ? "" : "; unhealthy throughout, not upgraded: " + String.join(", ", unavailable));
                 return;
             }
             String progress = upgraded + " of " + in.nodes().size() + " upgraded, " + active + " in progress";
@@ -353,14 +361,29 @@ public final class RolloutEngine {
          */
         String startNodes(boolean back) {
             String why = null;
+            boolean waitingForCanary = false;
             List<String> unhealthy = new ArrayList<>();
             for (Map.Entry<String, NodeProgress> e : in.nodes().entrySet()) {
                 String node = e.getKey();
                 NodeProgress p = now(node);
                 if (p.phase() != (back ? NodePhase.UPGRADED : NodePhase.PENDING)) continue;
-                if (!back && gatesPassed < 0 && p.wave() > 0) return "waiting for the canary to pass";
-                if (active >= s.parallel()) return why != null ? why : null;
+                if (!back && gatesPassed < 0 && p.wave() > 0) {
+                    waitingForCanary = true;
+                    continue;
+                }
+                if (active >= s.parallel()) return why;
                 NodeInfo info = in.fleet().get(node);
+                if (!back && gatesPassed < 0 && p.wave() == 0 && (info == null || !info.healthy())) {
+                    // an unhealthy canary would hold everything up: the next healthy node of a later wave stands in for it
+                    String standIn = healthyLaterNode();
+                    if (standIn != null) {
+                        NodeProgress other = now(standIn);
+                        put(standIn, other.inWave(0));
+                        put(node, p.inWave(other.wave()));
+                        events.add(standIn + " is the canary instead of " + node + ", which is unhealthy");
+                        return startNodes(back);
+                    }
+                }
                 if (info == null || !info.healthy()) {
                     unhealthy.add(node);
                     why = node + " is unhealthy and waits" + (info == null ? "" : ": " + info.healthMessage());
@@ -396,7 +419,17 @@ public final class RolloutEngine {
                     events.add(node + " not upgraded: unhealthy");
                 }
             }
-            return why;
+            return waitingForCanary ? (why != null ? why + "; " : "") + "waiting for the canary to pass" : why;
+        }
+    
+        /** The first pending healthy node outside the canary wave, or null. */
+        String healthyLaterNode() {
+            for (String node : in.nodes().keySet()) {
+                NodeProgress p = now(node);
+                NodeInfo info = in.fleet().get(node);
+                if (p.phase() == NodePhase.PENDING && p.wave() > 0 && info != null && info.healthy()) return node;
+            }
+            return null;
         }
     }
 }
