@@ -56,6 +56,8 @@ public final class RolloutController implements Controller {
     public static final Set<String> FINISHED = Set.of("Completed", "CompletedWithFailures", "Aborted", "Refused");
     static final Duration ACTIVE_POLL = Duration.ofMillis(250);
     static final Duration IDLE_POLL = Duration.ofSeconds(10);
+    /** How long a service's replica on a node being emptied waits for its replacement elsewhere before the drain. */
+    static final Duration SERVICE_MOVE = Duration.ofMinutes(5);
 
     private final Infrastructure infra;
     private final RolloutRunner runner;
@@ -155,7 +157,7 @@ public final class RolloutController implements Controller {
         List<MaintenanceWindow> windows = MaintenanceWindow.parse(env.get().spec().path("maintenanceWindows"), "spec.maintenanceWindows",
                 Instant.EPOCH, new TreeMap<>());
         RolloutEngine.Input in = new RolloutEngine.Input(settings, status.path("drains").asBoolean(true), target.get(), previous.get(), managed,
-                nodes, fleet, runner.observe(nodes, m -> jobsOn(workloads, m)), now, MaintenanceWindow.anyOpen(windows, now),
+                nodes, fleet, runner.observe(nodes, m -> workOn(workloads, m)), now, MaintenanceWindow.anyOpen(windows, now),
                 guaranteed(env.get()), services(workloads), status.path("gatesPassed").asInt(-1), status.hasNonNull("haltReason")
                 ? status.get("haltReason").asText() : null);
         RolloutEngine.Output out = RolloutEngine.pass(in);
@@ -266,16 +268,20 @@ public final class RolloutController implements Controller {
         return out;
     }
 
-    /** Job replicas still placed on a machine, and the longest checkpoint grace among them. */
-    private static RolloutRunner.Work jobsOn(List<Resource> workloads, String machine) {
+    /**
+     * Workload replicas still placed on a machine, and how long the node waits for them before it is drained
+     * anyway: a job's checkpoint grace, or for a service the time its replacement gets to start elsewhere.
+     */
+    private static RolloutRunner.Work workOn(List<Resource> workloads, String machine) {
         int replicas = 0;
         long grace = 0;
         for (Resource w : workloads) {
-            if (!w.status().path("job").asBoolean()) continue;
+            boolean job = w.status().path("job").asBoolean();
             for (JsonNode p : w.status().path("placements")) {
                 if (!p.path("machine").asText().equals(machine)) continue;
                 replicas++;
-                grace = Math.max(grace, w.status().path("placed").path("graceSeconds").asLong(WorkloadController.DEFAULT_JOB_GRACE_SECONDS));
+                grace = Math.max(grace, job ? w.status().path("placed").path("graceSeconds").asLong(WorkloadController.DEFAULT_JOB_GRACE_SECONDS)
+                        : SERVICE_MOVE.toSeconds());
             }
         }
         return new RolloutRunner.Work(replicas, Duration.ofSeconds(grace));

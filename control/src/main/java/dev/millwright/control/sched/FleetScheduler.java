@@ -318,13 +318,42 @@ public final class FleetScheduler implements Controller {
         }
         if (draining.isEmpty()) return;
         for (Resource w : workloads) {
-            if (!w.status().path("job").asBoolean()) continue;
+            if (!w.status().path("job").asBoolean()) {
+                moveReplicas(ctx, w, draining);
+                continue;
+            }
             for (JsonNode p : w.status().path("placements")) {
                 String by = draining.get(p.path("machine").asText());
                 if (by == null) continue;
                 preempt(ctx, w, new Scheduler.Preempt(w.tenant() + "/" + w.name(), by, "node " + p.path("machine").asText() + " is emptied for an upgrade"));
                 break;
             }
+        }
+    }
+
+    /**
+     * A service's replicas on a node being emptied are marked moving: the workload controller asks for a
+     * replacement elsewhere first (a surge) and stops a moving replica only once its replacement runs.
+     */
+    private static void moveReplicas(ControllerContext ctx, Resource w, Map<String, String> draining) {
+        boolean any = false;
+        for (JsonNode p : w.status().path("placements")) {
+            if (draining.containsKey(p.path("machine").asText()) && !p.path("moving").asBoolean()) any = true;
+        }
+        if (!any || FINISHED.contains(w.status().path("phase").asText())) return;
+        List<String> moving = new ArrayList<>();
+        ctx.updateStatus(w.key(), s -> {
+            for (JsonNode p : s.path("placements")) {
+                if (draining.containsKey(p.path("machine").asText()) && !p.path("moving").asBoolean()) {
+                    ((ObjectNode) p).put("moving", true);
+                    moving.add("replica " + p.path("replica").asInt() + " on " + p.path("machine").asText());
+                }
+            }
+            return s;
+        });
+        if (!moving.isEmpty()) {
+            ctx.event(w.key(), "Normal", "Moving", String.join(", ", moving) + ": its node is emptied for an upgrade by "
+                    + draining.values().iterator().next() + "; a replacement starts elsewhere first");
         }
     }
 

@@ -21,7 +21,7 @@ import java.util.TreeSet;
  * have GPUs and run the environment's template (its node stack is InSync). A node's partition is its
  * environment, or the shared pool it belongs to, so a workload only lands on nodes its environment may use; its fabric group is the set of
  * InfiniBand leaf switches its rails are cabled to (else its rack), and its GPUs' NVLink domains come from
- * the inventory the machine controller observed.
+ * the inventory the machine controller observed. A node a Rollout is working on is never schedulable.
  */
 record FleetView(List<Scheduler.NodeSpec> nodes, Set<String> models, Map<String, Set<String>> machinesByPartition,
                  Map<String, JsonNode> quotas, Map<String, Integer> unschedulable, Map<String, String> partitions,
@@ -53,6 +53,13 @@ record FleetView(List<Scheduler.NodeSpec> nodes, Set<String> models, Map<String,
         Map<String, Integer> unschedulable = new HashMap<>();
         Map<String, String> partitions = new HashMap<>();
         Set<String> added = new HashSet<>();
+        // a node a rollout is working on takes no new work, whatever its environment last reported
+        Set<String> upgrading = new HashSet<>();
+        for (Resource r : store.listAll(ListOptions.all(dev.millwright.rollout.RolloutKinds.ROLLOUT)).items()) {
+            r.status().path("nodes").fields().forEachRemaining(e -> {
+                if (dev.millwright.rollout.NodePhase.of(e.getValue().path("phase").asText("Pending")).active()) upgrading.add(e.getKey());
+            });
+        }
         for (Resource env : store.listAll(ListOptions.all(CatalogKinds.ENVIRONMENT)).items()) {
             String envName = environment(env.tenant(), env.name());
             quotas.put(envName, env.spec().path("quota").path("gpus"));
@@ -82,7 +89,7 @@ record FleetView(List<Scheduler.NodeSpec> nodes, Set<String> models, Map<String,
                     if (gpus.isEmpty()) continue;
                     models.add(gpus.get(0).path("model").asText());
                     boolean ready = "Ready".equals(machine.status().path("phase").asText());
-                    boolean inSync = "InSync".equals(stacks.path(machine.name()).path("state").asText());
+                    boolean inSync = "InSync".equals(stacks.path(machine.name()).path("state").asText()) && !upgrading.contains(machine.name());
                     if (!ready || !inSync) {
                         if (added.add(partition + "|" + machine.name() + "|out")) unschedulable.merge(partition, 1, Integer::sum);
                         continue;

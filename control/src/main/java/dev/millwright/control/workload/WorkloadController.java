@@ -161,13 +161,17 @@ public final class WorkloadController implements Controller {
             progress += o.progress();
         }
         int expected = w.status().path("replicas").asInt(placements.size());
-        if (lost.isEmpty() && !job && placements.size() < expected && !w.status().path("request").has("gpusPerReplica")) {
-            return null; // a service short of replicas whose request is not out yet: ask for them
+        long staying = placements.stream().filter(p -> !p.path("moving").asBoolean()).count();
+        if (lost.isEmpty() && !job && staying < expected && !w.status().path("request").has("gpusPerReplica")) {
+            // a service short of replicas, or with replicas that must move off a node being emptied, whose request
+            // is not out yet: ask for them (a moving replica keeps serving until its replacement runs)
+            return null;
         }
+        if (lost.isEmpty() && !job && staying < placements.size()) running -= retireMoved(ctx, w, placements, expected);
         if (lost.isEmpty()) {
             boolean whole = placements.size() >= expected;
             String phase = job && succeeded == placements.size() ? "Succeeded"
-                    : running + succeeded == placements.size() ? "Running" : "Starting";
+                    : running + succeeded == placements.size() || (!job && running >= expected) ? "Running" : "Starting";
             double done = carried + (1 - carried) * progress / placements.size();
             int ready = running;
             ctx.updateStatus(w.key(), s -> {
@@ -212,6 +216,31 @@ public final class WorkloadController implements Controller {
             placements.removeAll(lost);
         }
         return null;
+    }
+
+    /**
+     * Stops a service's moving replicas once as many others run as it should have, and drops their placements;
+     * returns how many running replicas it stopped. Until then a moving replica keeps serving.
+     */
+    private int retireMoved(ControllerContext ctx, Resource w, List<ObjectNode> placements, int expected) {
+        int runningStaying = 0;
+        for (ObjectNode p : placements) {
+            if (p.path("moving").asBoolean()) continue;
+            if (infra.workload(replicaId(w.key(), p.path("replica").asInt())).state() == WorkloadObservation.State.RUNNING) runningStaying++;
+        }
+        if (runningStaying < expected) return 0;
+        List<ObjectNode> moved = placements.stream().filter(p -> p.path("moving").asBoolean()).toList();
+        moved.forEach(p -> stop(replicaId(w.key(), p.path("replica").asInt())));
+        placements.removeAll(moved);
+        ctx.updateStatus(w.key(), s -> {
+            ArrayNode kept = s.putArray("placements");
+            placements.forEach(kept::add);
+            return s;
+        });
+        List<String> where = new ArrayList<>();
+        moved.forEach(p -> where.add("replica " + p.path("replica").asInt() + " on " + p.path("machine").asText()));
+        ctx.event(w.key(), "Normal", "Moved", String.join(", ", where) + " stopped: its replacement runs");
+        return moved.size();
     }
 
     /** Starts the replicas the scheduler placed that were not started yet, and records each as started. */
@@ -284,9 +313,19 @@ public final class WorkloadController implements Controller {
      */
     private Result preempting(ControllerContext ctx, Resource w, List<ObjectNode> placements) {
         JsonNode p = w.status().path("preemption");
-        long deadline = p.path("at").asLong() + p.path("graceSeconds").asLong() * 1000;
+        // the grace runs on the world's clock, as the work it protects does (a twin may run faster than the wall)
+        long worldNow = infra.clock().millis();
+        if (!p.has("graceEndsAt")) {
+            long ends = worldNow + p.path("graceSeconds").asLong() * 1000;
+            ctx.updateStatus(w.key(), s -> {
+                if (s.path("preemption").isObject()) ((ObjectNode) s.get("preemption")).put("graceEndsAt", ends);
+                return s;
+            });
+            return Result.requeueAfter(STARTING_POLL);
+        }
+        long deadline = p.path("graceEndsAt").asLong();
         long now = ctx.clock().millis();
-        if (now < deadline) return Result.requeueAfter(Duration.ofMillis(Math.min(deadline - now, RUNNING_POLL.toMillis())));
+        if (worldNow < deadline) return Result.requeueAfter(Duration.ofMillis(Math.min(deadline - worldNow, RUNNING_POLL.toMillis())));
         // its GPUs are free only once its replicas have stopped: until then it stays Preempting and holds them
         boolean stopping = false;
         boolean stopsAsked = false;
@@ -350,7 +389,9 @@ public final class WorkloadController implements Controller {
                 .put("cpuMillis", Quantities.millicores(r.cpu())).put("memoryMiB", Quantities.mebibytes(r.memory()))
                 .put("generation", w.metadata().generation());
         ArrayNode missing = req.putArray("replicaIndexes");
-        for (int i = 0; i < r.replicas(); i++) if (!present.contains(i)) missing.add(i);
+        // as many as it lacks, under the lowest numbers not in use: a moving replica's replacement gets a number of its own
+        long staying = kept.stream().filter(p -> !p.path("moving").asBoolean()).count();
+        for (int i = 0; staying + missing.size() < r.replicas(); i++) if (!present.contains(i)) missing.add(i);
         String phase = kept.isEmpty() ? "Pending" : "Running";
         String reason = kept.isEmpty() ? "queued" : missing.size() + " of " + r.replicas() + " replicas queued to be placed again";
         boolean same = Json.equivalent(req, w.status().path("request"));
