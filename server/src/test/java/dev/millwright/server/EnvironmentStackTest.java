@@ -131,6 +131,10 @@ class EnvironmentStackTest {
         assertThat(flagged.path("driftedNodes").asInt()).isEqualTo(1);
         assertThat(flagged.path("nodeStacks").path("d1").path("state").asText()).isEqualTo("Drifted");
         assertThat(flagged.path("nodeStacks").path("d1").path("drift").toString()).contains("cuda: runs 12.9.1, the template has 12.8.0");
+        // the node and its cluster show it too
+        FleetFixtures.awaitObject(server, "/api/v1/machines/d1", m -> m.path("status").path("drift").toString().contains("cuda: runs 12.9.1"),
+                "drift on the machine");
+        FleetFixtures.awaitObject(server, "/api/v1/clusters/c1", c -> c.path("status").path("driftedNodes").asInt() == 1, "drift on the cluster");
         // flagged is left alone, and a drifted node takes no new work
         for (int i = 0; i < 3; i++) twin.advance(Duration.ofMinutes(1));
         assertThat(twin.installedPacks("d1")).containsEntry("cuda", "12.9.1");
@@ -141,5 +145,10 @@ class EnvironmentStackTest {
                 "{\"spec\":{\"driftPolicy\":\"reconcile\"}}", ApiFixtures.MERGE_PATCH), 200);
         awaitEnvironment("delta", s -> s.path("phase").asText().equals("Ready") && s.path("nodesInSync").asInt() == 1, "drift put right");
         assertThat(twin.installedPacks("d1")).containsEntry("cuda", "12.8.0");
+        // the machine reports what it runs at its next poll
+        ApiFixtures.await(() -> get(server, "/api/v1/machines/d1"), m -> !m.path("status").has("drift")
+                && m.path("status").path("packs").path("cuda").asText().equals("12.8.0"), Duration.ofSeconds(40),
+                "the machine no longer drifted, running 12.8.0");
+        FleetFixtures.awaitObject(server, "/api/v1/clusters/c1", c -> c.path("status").path("driftedNodes").asInt() == 0, "the cluster clean");
     }
 }

@@ -19,7 +19,8 @@ import java.util.function.Function;
 
 /**
  * Reports each cluster's nodes (the machines of its node pools), how many are ready, its GPUs, and a phase:
- * Ready when every node is, Degraded when some are not, Empty without nodes. Also writes each pool's status.
+ * Ready when every node is, Degraded when some are not, Empty without nodes, and how many nodes drifted from
+ * their template. Also writes each pool's status, and on each machine what it runs that its template does not say.
  */
 public final class ClusterController implements Controller {
     /** Machine health changes without a write to the cluster; it is looked at again this often. */
@@ -52,6 +53,16 @@ public final class ClusterController implements Controller {
                     }
                     return List.copyOf(out);
                 },
+                // drift is found by the environment that owns the node's pool
+                dev.millwright.catalog.CatalogKinds.ENVIRONMENT, c -> {
+                    java.util.Set<ResourceKey> out = new java.util.LinkedHashSet<>();
+                    if (c.object() == null) return List.of();
+                    c.object().path("spec").path("nodePools").forEach(p -> {
+                        String cluster = poolCluster.get(p.asText());
+                        if (cluster != null) out.add(ResourceKey.platform(FleetKinds.CLUSTER, cluster));
+                    });
+                    return List.copyOf(out);
+                },
                 // a node's health changes its cluster's phase
                 FleetKinds.MACHINE, c -> {
                     String cluster = machineCluster.get(c.key().name());
@@ -69,8 +80,11 @@ public final class ClusterController implements Controller {
         GpuSummary gpus = new GpuSummary();
         int nodes = 0;
         int ready = 0;
+        Map<String, JsonNode> stacks = nodeStacks(ctx, pools);
+        int drifted = 0;
         for (Resource pool : pools) {
             JsonNode machines = pool.spec().path("machines");
+            drifted += reportDrift(ctx, machines, stacks);
             poolCluster.put(pool.name(), cluster.name());
             machines.forEach(name -> machineCluster.put(name.asText(), cluster.name()));
             int poolReady = PoolNodes.tally(ctx, machines, s -> "Ready".equals(s.path("phase").asText())
@@ -85,6 +99,7 @@ public final class ClusterController implements Controller {
         }
         int nodeCount = nodes;
         int readyCount = ready;
+        int driftedCount = drifted;
         String phase = nodes == 0 ? "Empty" : ready == nodes ? "Ready" : "Degraded";
         long generation = cluster.metadata().generation();
         ctx.updateStatus(key, s -> {
@@ -95,6 +110,7 @@ public final class ClusterController implements Controller {
             s.put("gpus", gpus.toString());
             s.put("gpuCount", gpus.total());
             s.set("gpusByModel", Json.MAPPER.valueToTree(gpus.byModel()));
+            s.put("driftedNodes", driftedCount);
             return s;
         });
         String before = cluster.status().path("phase").asText("");
@@ -103,5 +119,40 @@ public final class ClusterController implements Controller {
                     readyCount + " of " + nodeCount + " nodes ready");
         }
         return Result.requeueAfter(POLL);
+    }
+
+    /**
+     * What the owners of the cluster's nodes found each node runs against its template: the environment that owns
+     * the node's pool, or the shared pool itself. Drift is theirs to find; the cluster and the node show it.
+     */
+    private static Map<String, JsonNode> nodeStacks(ControllerContext ctx, List<Resource> pools) {
+        Map<String, JsonNode> out = new java.util.HashMap<>();
+        for (Resource pool : pools) pool.status().path("nodeStacks").fields().forEachRemaining(e -> out.put(e.getKey(), e.getValue()));
+        for (Resource env : ctx.store().listAll(ListOptions.all(dev.millwright.catalog.CatalogKinds.ENVIRONMENT)).items()) {
+            if (env.spec().hasNonNull("sharedNodePool")) continue; // it only repeats what its shared pool found
+            env.status().path("nodeStacks").fields().forEachRemaining(e -> out.put(e.getKey(), e.getValue()));
+        }
+        return out;
+    }
+
+    /** Writes each node's drift (what it runs that its template does not say) on the machine; returns how many drifted. */
+    private static int reportDrift(ControllerContext ctx, JsonNode machines, Map<String, JsonNode> stacks) {
+        int drifted = 0;
+        for (JsonNode m : machines) {
+            JsonNode drift = stacks.getOrDefault(m.asText(), Json.object()).path("drift");
+            boolean has = drift.isArray() && !drift.isEmpty();
+            if (has) drifted++;
+            ResourceKey key = ResourceKey.platform(FleetKinds.MACHINE, m.asText());
+            Optional<Resource> machine = ctx.get(key);
+            if (machine.isEmpty() || Json.equivalent(machine.get().status().path("drift"), has ? drift : com.fasterxml.jackson.databind.node.MissingNode.getInstance())) {
+                continue;
+            }
+            ctx.updateStatus(key, s -> {
+                if (has) s.set("drift", drift.deepCopy());
+                else s.remove("drift");
+                return s;
+            });
+        }
+        return drifted;
     }
 }

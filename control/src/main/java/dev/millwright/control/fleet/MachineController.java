@@ -72,6 +72,15 @@ public final class MachineController implements Controller {
         String reason = health.dead() ? "MachineDead" : !health.reachable() ? "BmcUnreachable"
                 : !health.gpuFaults().isEmpty() ? "GpuFault" : health.slow() ? "SlowNode" : "Healthy";
         report(ctx, machine, phase, state, reason, health.message(), inventory, health);
+        if (health.reachable() && !health.dead()) {
+            // what the node actually runs, as its agent reports it: drift is judged against this
+            try {
+                var packs = Json.MAPPER.valueToTree(infra.installedPacks(machine.name()));
+                ctx.updateStatus(key, s -> s.set("packs", (JsonNode) packs));
+            } catch (UnreachableException e) {
+                // a node without a running agent (powered off, not installed) reports no packs
+            }
+        }
         return Result.requeueAfter(POLL);
     }
 
