@@ -57,6 +57,9 @@ public final class RolloutBench {
     private int gangsBrokenWithoutGrace;
     private int capacityViolations;
     private int minInServiceGpus = Integer.MAX_VALUE;
+    /** Machines seen dead, and seen with their BMC not answering, at some pass. */
+    private final java.util.Set<String> seenDead = new java.util.HashSet<>();
+    private final java.util.Set<String> seenUnreachable = new java.util.HashSet<>();
 
     private RolloutBench(String scenario, int nodes, int parallel, long seed) {
         this.scenario = scenario;
@@ -178,6 +181,8 @@ public final class RolloutBench {
         Map<String, RolloutEngine.NodeInfo> out = new HashMap<>(progress.size() * 2);
         progress.forEach((m, p) -> {
             Health h = twin.health(m);
+            if (h.dead()) seenDead.add(m);
+            else if (!h.reachable()) seenUnreachable.add(m);
             int busy = jobsOn.containsKey(m) ? 8 : 0;
             out.put(m, new RolloutEngine.NodeInfo(m, p.domain(), 8, busy, h.healthy(), h.message()));
         });
@@ -221,6 +226,9 @@ public final class RolloutBench {
             print("lower bound", String.format(Locale.ROOT, "%.1f h = ceil(%d / %d) x %.1f min mean per node (twin's nominal times, job grace on %.0f%% of nodes)",
                     lowerBound / 60, nodes, parallel, meanMinutes, jobShare * 100));
             print("makespan / bound", String.format(Locale.ROOT, "%.3f", makespan.toMinutes() / lowerBound));
+        }
+        if (scenario.equals("chaos")) {
+            print("faults seen", seenDead.size() + " machines died, " + seenUnreachable.size() + " had their BMC stop answering");
         }
         print("nodes given " + TO, String.format(Locale.ROOT, "%,d", badDriverNodes));
         print("capacity guard", capacityViolations + " violations; fewest GPUs in service " + minInServiceGpus + " (guaranteed " + guaranteed + ")");

@@ -330,8 +330,7 @@ public final class RolloutEngine {
             }
             if (pending == 0 && active == 0) {
                 phase = upgraded == in.nodes().size() ? "Completed" : "CompletedWithFailures";
-                message = upgraded + " of " + in.nodes().size() + " nodes upgraded" + (failures > 0 ? "; " + failures + " failed, first: " + firstFailure : "")
-                        + (unavailable.isEmpty() ? "" : "; unhealthy throughout, not upgraded: " + String.join(", ", unavailable));
+                message = outcome();
                 return;
             }
             String progress = upgraded + " of " + in.nodes().size() + " upgraded, " + active + " in progress";
@@ -348,7 +347,7 @@ public final class RolloutEngine {
             String waiting = startNodes(false);
             if (pending == 0 && active == 0) {
                 phase = "CompletedWithFailures";
-                message = upgraded + " of " + in.nodes().size() + " nodes upgraded; the others were unhealthy throughout";
+                message = outcome();
                 return;
             }
             phase = gatesPassed < 0 ? "Canary" : "Progressing";
@@ -416,12 +415,19 @@ public final class RolloutEngine {
                     put(node, now(node).unavailable("not upgraded: the node was unhealthy throughout"
                             + (info == null ? "" : ": " + info.healthMessage()), in.now()));
                     pending--;
+                    if (unavailable.size() < 5) unavailable.add(node);
                     events.add(node + " not upgraded: unhealthy");
                 }
             }
             return waitingForCanary ? (why != null ? why + "; " : "") + "waiting for the canary to pass" : why;
         }
     
+        /** How a finished rollout ended, for a person. */
+        String outcome() {
+            return upgraded + " of " + in.nodes().size() + " nodes upgraded" + (failures > 0 ? "; " + failures + " failed, first: " + firstFailure : "")
+                    + (unavailable.isEmpty() ? "" : "; unhealthy throughout, not upgraded: " + String.join(", ", unavailable));
+        }
+
         /** The first pending healthy node outside the canary wave, or null. */
         String healthyLaterNode() {
             for (String node : in.nodes().keySet()) {
