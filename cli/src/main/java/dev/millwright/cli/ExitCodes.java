@@ -8,7 +8,7 @@ final class ExitCodes {
     /** Wrong flags or arguments (picocli's own). */
     static final int USAGE = 2;
     static final int NOT_FOUND = 3;
-    /** A conflict: stale resourceVersion, name taken, or a fenced write. */
+    /** A conflict: stale resourceVersion, name taken, a fenced write, or a rollout that has already finished. */
     static final int CONFLICT = 4;
     /** 401 or 403. */
     static final int DENIED = 5;
@@ -18,6 +18,8 @@ final class ExitCodes {
     static final int UNREACHABLE = 7;
     /** {@code audit verify} found the chain broken. */
     static final int AUDIT_BROKEN = 8;
+    /** A watched rollout ended other than Completed: Halted, Aborted, CompletedWithFailures or Refused. */
+    static final int ROLLOUT_NOT_COMPLETED = 9;
 
     private ExitCodes() {
     }

@@ -153,17 +153,25 @@ public final class RolloutEngine {
             }
         }
 
+        /**
+         * The node's next progress; one that made none for longer than the node timeout fails. What finished while
+         * nobody looked (a controller down for hours) is progress, not a timeout.
+         */
         NodeProgress advance(String node, NodeProgress p, Observation o) {
-            Instant now = in.now();
+            NodeProgress next = transition(node, p, o);
+            boolean moved = next.phase() != p.phase() || !next.since().equals(p.since());
             // a node waiting for its jobs is drained anyway once their grace is over, so their grace never counts as stuck
             Duration limit = p.phase() == NodePhase.WAITING_FOR_JOBS ? s.nodeTimeout().plus(o.jobGrace()).plus(JOB_SLACK) : s.nodeTimeout();
-            if (Duration.between(p.since(), now).compareTo(limit) > 0) {
-                String why = "stuck in " + p.phase().wire() + (p.step() == null ? "" : " (" + p.step() + ")") + " for more than "
-                        + s.nodeTimeout().toMinutes() + " min" + (o.opMessage() == null || o.opMessage().isEmpty() ? "" : ": " + o.opMessage())
-                        + (o.healthy() ? "" : "; " + o.healthMessage());
-                events.add(node + " failed: " + why);
-                return p.failed(why, now);
-            }
+            if (moved || Duration.between(p.since(), in.now()).compareTo(limit) <= 0) return next;
+            String why = "stuck in " + p.phase().wire() + (p.step() == null ? "" : " (" + p.step() + ")") + " for more than "
+                    + s.nodeTimeout().toMinutes() + " min" + (o.opMessage() == null || o.opMessage().isEmpty() ? "" : ": " + o.opMessage())
+                    + (o.healthy() ? "" : "; " + o.healthMessage());
+            events.add(node + " failed: " + why);
+            return p.failed(why, in.now());
+        }
+
+        NodeProgress transition(String node, NodeProgress p, Observation o) {
+            Instant now = in.now();
             if (o.op() == OpState.RUNNING) return p;
             boolean failed = o.op() == OpState.FAILED;
             return switch (p.phase()) {

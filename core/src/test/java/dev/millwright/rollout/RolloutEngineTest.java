@@ -297,6 +297,19 @@ class RolloutEngineTest {
     }
 
     @Test
+    void whatFinishedWhileNoPassRanIsProgressNotATimeout() {
+        Rollout r = rollout(3, 2, 1, 2);
+        r.runUntil(x -> x.nodesNow(p -> p.phase() == NodePhase.UPGRADING).size() == 1);
+
+        // the controller is down for twice the node timeout; the install it asked for finishes meanwhile
+        r.world.advance(NODE_TIMEOUT.multipliedBy(2));
+        r.runToEnd();
+
+        assertThat(r.last().phase()).isEqualTo("Completed");
+        assertThat(r.nodesNow(p -> p.phase() == NodePhase.FAILED)).isEmpty();
+    }
+
+    @Test
     void aNodeWithJobsIsNotDrainedBeforeTheirGracePlusSlack() {
         Rollout r = rollout(3, 3, 1, 1);
         r.world.machine("a-1").workloads = 3;

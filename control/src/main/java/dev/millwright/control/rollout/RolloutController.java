@@ -163,6 +163,15 @@ public final class RolloutController implements Controller {
         RolloutEngine.Output out = RolloutEngine.pass(in);
         nodes.putAll(out.changed());
 
+        if (out.phase().startsWith("Completed")) {
+            // the environment's template becomes the target before the rollout lets go of its nodes, so that its
+            // controller never sees them run a version its template does not name (and sets about reverting them)
+            ctx.store().update(env.get().key(), e -> {
+                ObjectNode spec = e.spec().deepCopy();
+                spec.set("template", rollout.spec().path("template").deepCopy());
+                return e.withSpec(spec);
+            }, ctx.writes(), "update");
+        }
         // the intent first: a crash from here on finds each asked-for operation by its kind
         write(ctx, key, nodes, out, windows, now);
         if (!out.actions().isEmpty()) {
@@ -174,15 +183,9 @@ public final class RolloutController implements Controller {
                 e.startsWith("halted") ? "RolloutHalted" : "RolloutNode", e));
         out.gates().forEach(g -> ctx.event(key, g.passed() ? "Normal" : "Warning", g.passed() ? "WavePassed" : "WaveFailed",
                 "wave " + g.wave() + ": " + g.evidence()));
-        if (!before.equals(out.phase())) ctx.event(key, out.phase().startsWith("Completed") || out.phase().equals("Aborted") ? "Normal" : "Normal",
-                "Rollout" + out.phase(), out.message());
-        if (out.phase().startsWith("Completed")) {
-            // the environment now runs the target: its template says so
-            ctx.store().update(env.get().key(), e -> {
-                ObjectNode spec = e.spec().deepCopy();
-                spec.set("template", rollout.spec().path("template").deepCopy());
-                return e.withSpec(spec);
-            }, ctx.writes(), "update");
+        if (!before.equals(out.phase())) {
+            boolean bad = Set.of("Halted", "CompletedWithFailures", "Aborting").contains(out.phase());
+            ctx.event(key, bad ? "Warning" : "Normal", "Rollout" + out.phase(), out.message());
         }
         if (out.finished()) return Result.done();
         return Result.requeueAfter(out.actions().isEmpty() && nodes.values().stream().noneMatch(p -> p.phase().active()) ? IDLE_POLL : ACTIVE_POLL);
@@ -197,7 +200,8 @@ public final class RolloutController implements Controller {
             int[] w = waves.computeIfAbsent(p.wave(), k -> new int[3]);
             w[0]++;
             if (p.phase() == dev.millwright.rollout.NodePhase.UPGRADED) w[1]++;
-            if (p.phase() == dev.millwright.rollout.NodePhase.FAILED || p.phase() == dev.millwright.rollout.NodePhase.ROLLED_BACK) w[2]++;
+            // what failed in the wave; nodes an abort sent back did not fail
+            if (p.counted() && (p.phase() == dev.millwright.rollout.NodePhase.FAILED || p.phase() == dev.millwright.rollout.NodePhase.ROLLED_BACK)) w[2]++;
         });
         int upgraded = counts.getOrDefault("Upgraded", 0);
         ctx.updateStatus(key, s -> {
