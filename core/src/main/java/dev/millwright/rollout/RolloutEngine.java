@@ -2,6 +2,7 @@ package dev.millwright.rollout;
 
 import dev.millwright.catalog.NodeStack;
 import dev.millwright.catalog.Pack;
+import dev.millwright.catalog.Version;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -66,10 +67,19 @@ public final class RolloutEngine {
      * @param guaranteedGpus GPUs that must stay in service (a production environment's guarantee), else 0
      * @param gatesPassed the last wave whose gate passed, -1 before the canary's
      * @param haltReason why the rollout halted, or null
+     * @param via versions a pack passes through on its way up, in order (Kubernetes, one minor at a time)
      */
     public record Input(RolloutSettings settings, boolean drains, List<Pack> target, List<Pack> previous, Set<String> managed,
                         Map<String, NodeProgress> nodes, Map<String, NodeInfo> fleet, Map<String, Observation> observed,
-                        Instant now, boolean windowOpen, int guaranteedGpus, ServiceHealth services, int gatesPassed, String haltReason) {
+                        Instant now, boolean windowOpen, int guaranteedGpus, ServiceHealth services, int gatesPassed, String haltReason,
+                        Map<String, List<String>> via) {
+        /** Without intermediate versions: every pack goes straight to its target. */
+        public Input(RolloutSettings settings, boolean drains, List<Pack> target, List<Pack> previous, Set<String> managed,
+                     Map<String, NodeProgress> nodes, Map<String, NodeInfo> fleet, Map<String, Observation> observed,
+                     Instant now, boolean windowOpen, int guaranteedGpus, ServiceHealth services, int gatesPassed, String haltReason) {
+            this(settings, drains, target, previous, managed, nodes, fleet, observed, now, windowOpen, guaranteedGpus, services, gatesPassed,
+                    haltReason, Map.of());
+        }
     }
 
     /** A wave's gate, judged when its last node is done. */
@@ -216,7 +226,7 @@ public final class RolloutEngine {
             var next = NodeStack.next(desired, in.managed(), o.installed());
             NodeProgress upgrading = p.phase() == NodePhase.UPGRADING ? p : p.to(NodePhase.UPGRADING, in.now());
             if (next.isPresent()) {
-                NodeStack.Step st = next.get();
+                NodeStack.Step st = hop(next.get(), o.installed(), p.back());
                 NodeAction a = st.removal() ? new NodeAction(node, NodeAction.Kind.REMOVE, st.pack(), null, null)
                         : new NodeAction(node, NodeAction.Kind.INSTALL, st.pack(), st.version(), null);
                 return act(upgrading, a, st.toString());
@@ -224,6 +234,20 @@ public final class RolloutEngine {
             if (!p.changed()) return finish(node, upgrading); // nothing was changed (an aborted node): nothing to check
             return act(upgrading.to(NodePhase.VALIDATING, in.now()), new NodeAction(node, NodeAction.Kind.VALIDATE, null, null, s.validation()),
                     "GPU health check");
+        }
+
+        /** The step itself, or, for a pack that moves through intermediate versions, the first one past what the node runs. */
+        NodeStack.Step hop(NodeStack.Step step, SortedMap<String, String> installed, boolean back) {
+            List<String> through = in.via().get(step.pack());
+            String running = installed.get(step.pack());
+            if (step.removal() || back || through == null || running == null) return step;
+            Version at = Version.of(running);
+            Version to = Version.of(step.version());
+            for (String v : through) {
+                Version hop = Version.of(v);
+                if (hop.compareTo(at) > 0 && hop.compareTo(to) < 0) return new NodeStack.Step(step.pack(), v);
+            }
+            return step;
         }
 
         NodeProgress finish(String node, NodeProgress p) {

@@ -21,6 +21,21 @@ public record UpgradePlan(String from, String to, List<PackChange> changes, List
         steps = List.copyOf(steps);
     }
 
+    /**
+     * The versions a pack passes through on the workers before its target, in order: Kubernetes one minor at a
+     * time ({@code kubernetes -> [1.32.9, 1.33.5]} on the way to 1.34.1). Packs that go straight are absent.
+     */
+    public java.util.Map<String, List<String>> intermediateVersions() {
+        java.util.Map<String, List<String>> out = new java.util.TreeMap<>();
+        for (UpgradeStep s : steps) {
+            if (s.nodes() != UpgradeStep.Nodes.WORKERS || s.change().to() == null) continue;
+            out.computeIfAbsent(s.change().pack(), k -> new java.util.ArrayList<>()).add(s.change().to().toString());
+        }
+        out.values().forEach(versions -> versions.remove(versions.size() - 1)); // the last is the target itself
+        out.values().removeIf(List::isEmpty);
+        return out;
+    }
+
     /** How long one worker node spends in all its steps, one after the other. */
     public Duration perNode() {
         return total(UpgradeStep.Nodes.WORKERS);

@@ -3,6 +3,7 @@ package dev.millwright.rollout;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.millwright.catalog.Version;
 import dev.millwright.catalog.BuiltInCatalog;
 import dev.millwright.resource.Json;
 import java.time.Duration;
@@ -75,6 +76,9 @@ class UpgradePlannerTest {
         // each hop starts where the one before ended, so no step skips a minor
         for (int i = 2; i < steps.size(); i += 2) assertThat(steps.get(i).change().from()).isEqualTo(steps.get(i - 1).change().to());
         assertThat(result.plan().changes()).hasSize(1);
+        // what a rollout installs on the way: the two intermediate minors, not the target
+        assertThat(result.plan().intermediateVersions()).containsOnlyKeys("kubernetes");
+        assertThat(result.plan().intermediateVersions().get("kubernetes")).extracting(v -> Version.of(v).minor()).containsExactly(32, 33);
     }
 
     @Test

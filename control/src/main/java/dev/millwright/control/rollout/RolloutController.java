@@ -135,6 +135,7 @@ public final class RolloutController implements Controller {
                 s.put("phase", "Canary");
                 s.put("gatesPassed", -1);
                 s.put("plan", plan.plan().describe(nodes.size(), settings.parallel()));
+                s.set("via", Json.MAPPER.valueToTree(plan.plan().intermediateVersions()));
                 s.set("nodes", toJson(nodes));
                 return s;
             });
@@ -159,7 +160,7 @@ public final class RolloutController implements Controller {
         RolloutEngine.Input in = new RolloutEngine.Input(settings, status.path("drains").asBoolean(true), target.get(), previous.get(), managed,
                 nodes, fleet, runner.observe(nodes, m -> workOn(workloads, m)), now, MaintenanceWindow.anyOpen(windows, now),
                 guaranteed(env.get()), services(workloads), status.path("gatesPassed").asInt(-1), status.hasNonNull("haltReason")
-                ? status.get("haltReason").asText() : null);
+                ? status.get("haltReason").asText() : null, via(status.path("via")));
         RolloutEngine.Output out = RolloutEngine.pass(in);
         nodes.putAll(out.changed());
 
@@ -227,6 +228,17 @@ public final class RolloutController implements Controller {
             s.set("nodes", toJson(nodes));
             return s;
         });
+    }
+
+    /** The intermediate versions fixed when the rollout started ({@code status.via}). */
+    private static Map<String, List<String>> via(JsonNode via) {
+        Map<String, List<String>> out = new TreeMap<>();
+        via.fields().forEachRemaining(e -> {
+            List<String> versions = new ArrayList<>();
+            e.getValue().forEach(v -> versions.add(v.asText()));
+            out.put(e.getKey(), versions);
+        });
+        return out;
     }
 
     private static ObjectNode toJson(Map<String, NodeProgress> nodes) {
