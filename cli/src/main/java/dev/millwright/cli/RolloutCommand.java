@@ -35,14 +35,17 @@ final class RolloutCommand implements Callable<Integer> {
         @Mixin
         ClientOptions client;
 
-        @Parameters(index = "0", paramLabel = "ENVIRONMENT", description = "the environment whose nodes move")
+        @Parameters(index = "0", arity = "0..1", paramLabel = "ENVIRONMENT", description = "the environment whose nodes move (or --plan)")
         String environment;
 
         @Option(names = {"-t", "--tenant"}, required = true, paramLabel = "TENANT", description = "the tenant it belongs to")
         String tenant;
 
-        @Option(names = "--to", required = true, paramLabel = "TEMPLATE@VERSION", description = "the template version to move to, as TEMPLATE@VERSION")
+        @Option(names = "--to", paramLabel = "TEMPLATE@VERSION", description = "the template version to move to, as TEMPLATE@VERSION (or --plan)")
         String to;
+
+        @Option(names = "--plan", paramLabel = "PLAN", description = "execute a saved UpgradePlan: its environment and target")
+        String plan;
 
         @Option(names = "--name", paramLabel = "NAME", description = "the rollout's name (default: ENVIRONMENT-TEMPLATE-VERSION, dots as dashes)")
         String name;
@@ -64,6 +67,16 @@ final class RolloutCommand implements Callable<Integer> {
 
         @Override
         public Integer call() throws InterruptedException {
+            ApiClient api = client.client();
+            if (plan != null) {
+                // the plan names what moves where; the rollout records which plan it executes
+                JsonNode saved = api.get("/api/v1/tenants/" + ApiClient.enc(tenant) + "/upgradeplans/" + ApiClient.enc(plan)).path("spec");
+                if (environment == null) environment = saved.path("environment").asText();
+                if (to == null) to = saved.path("template").path("name").asText() + "@" + saved.path("template").path("version").asText();
+            }
+            if (environment == null || to == null) {
+                throw new CliException(ExitCodes.USAGE, "error: rollout start takes ENVIRONMENT --to TEMPLATE@VERSION, or --plan PLAN");
+            }
             int at = to.indexOf('@');
             if (at <= 0 || at == to.length() - 1 || to.indexOf('@', at + 1) >= 0) {
                 throw new CliException(ExitCodes.USAGE, "error: --to takes TEMPLATE@VERSION, such as llm@1.1.0; got " + to);
@@ -76,12 +89,12 @@ final class RolloutCommand implements Callable<Integer> {
             body.putObject("metadata").put("name", rolloutName);
             ObjectNode s = body.putObject("spec").put("environment", environment);
             s.putObject("template").put("name", template).put("version", version);
+            if (plan != null) s.put("plan", plan);
             if (canary != null) s.put("canary", canary);
             putCount(s, "maxUnavailable", maxUnavailable);
             putCount(s, "maxSurge", maxSurge);
             putCount(s, "failureBudget", failureBudget);
 
-            ApiClient api = client.client();
             ApiClient.Reply created = api.send("POST", RolloutView.collection(tenant), Json.bytes(body), "application/json");
             ApiClient.expectOk(created);
             created.warnings().forEach(w -> System.err.println("warning: rollout " + rolloutName + ": " + w));

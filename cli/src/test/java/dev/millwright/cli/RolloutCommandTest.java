@@ -58,7 +58,7 @@ class RolloutCommandTest {
                       {pack: cuda, version: %s}, {pack: kubernetes, version: "1.33"}]}
                     """.formatted(version.replace('.', '-'), version, driver, cuda));
         }
-        for (String env : List.of("serve", "stage", "train")) {
+        for (String env : List.of("serve", "stage", "train", "saved")) {
             for (int i = 1; i <= 3; i++) {
                 world.append("""
                         ---
@@ -82,7 +82,7 @@ class RolloutCommandTest {
         Files.writeString(file, world);
         Cli.Result applied = admin("apply", "-f", file.toString());
         assertThat(applied.exit()).as(applied.toString()).isZero();
-        for (String env : List.of("serve", "stage", "train")) {
+        for (String env : List.of("serve", "stage", "train", "saved")) {
             awaitAdvancing(() -> get("/api/v1/tenants/roll-co/environments/" + env).path("status"),
                     s -> s.path("phase").asText().equals("Ready") && s.path("nodesInSync").asInt() == 3, Duration.ofMinutes(2),
                     "environment " + env + " ready on 1.0.0");
@@ -134,6 +134,20 @@ class RolloutCommandTest {
         Cli.Result again = admin("rollout", "status", "serve-gpu-1-1-0", "-t", TENANT, "--watch");
         assertThat(again.exit()).as(again.toString()).isZero();
         assertThat(again.out()).isEqualTo(last);
+    }
+
+    @Test
+    void aPlanSavedWithPlanUpgradeIsWhatRolloutStartPlanExecutes() {
+        Cli.Result saved = admin("plan", "upgrade", "saved", "-t", TENANT, "--to", "gpu@1.1.0", "--parallel", "3", "--save", "saved-cuda");
+        assertThat(saved.exit()).as(saved.toString()).isZero();
+        assertThat(saved.out()).contains("Estimate: 3 worker nodes, 3 at a time");
+        assertThat(saved.err()).contains("rollout start --plan saved-cuda");
+        assertThat(get("/api/v1/tenants/" + TENANT + "/upgradeplans/saved-cuda").path("status").path("phase").asText()).isEqualTo("Planned");
+
+        Cli.Result started = admin("rollout", "start", "--plan", "saved-cuda", "-t", TENANT);
+        assertThat(started.exit()).as(started.toString()).isZero();
+        assertThat(started.out()).startsWith("rollout saved-gpu-1-1-0 started: environment saved -> gpu@1.1.0");
+        assertThat(get("/api/v1/tenants/" + TENANT + "/rollouts/saved-gpu-1-1-0").path("spec").path("plan").asText()).isEqualTo("saved-cuda");
     }
 
     @Test

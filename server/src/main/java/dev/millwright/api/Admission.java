@@ -63,6 +63,7 @@ final class Admission {
         if (kind.kind().equals(dev.millwright.workload.WorkloadKinds.WORKLOAD)) workload(r, errors);
         if (kind.kind().equals(dev.millwright.sched.SchedKinds.QUEUE)) QueueAdmission.check(store, r, errors);
         if (kind.kind().equals(dev.millwright.rollout.RolloutKinds.ROLLOUT)) RolloutAdmission.check(store, catalog(), clock.instant(), r, previous, errors);
+        if (kind.kind().equals(dev.millwright.rollout.RolloutKinds.UPGRADE_PLAN)) RolloutAdmission.checkPlan(store, catalog(), clock.instant(), r, errors);
         if (kind.kind().equals(dev.millwright.catalog.CatalogKinds.STACK_TEMPLATE) && previous == null) {
             // a template whose layers conflict, or name packs the catalog lacks, is never published
             TemplateCheck.check(catalog(), r.spec(), java.time.LocalDate.ofInstant(clock.instant(), java.time.ZoneOffset.UTC))

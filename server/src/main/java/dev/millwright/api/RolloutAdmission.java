@@ -8,6 +8,7 @@ import dev.millwright.fleet.FleetKinds;
 import dev.millwright.resource.Resource;
 import dev.millwright.resource.ResourceKey;
 import dev.millwright.rollout.MaintenanceWindow;
+import dev.millwright.rollout.RolloutKinds;
 import dev.millwright.rollout.RolloutSettings;
 import dev.millwright.rollout.UpgradePlanner;
 import dev.millwright.store.ResourceStore;
@@ -27,6 +28,27 @@ import java.util.Optional;
  */
 final class RolloutAdmission {
     private RolloutAdmission() {
+    }
+
+    /** An UpgradePlan is refused when the planner refuses it now, with its reasons under spec.template. */
+    static void checkPlan(ResourceStore store, Catalog catalog, Instant now, Resource r, Map<String, List<String>> errors) {
+        Optional<Resource> env = store.get(new ResourceKey(CatalogKinds.ENVIRONMENT, r.tenant(), r.spec().path("environment").asText()));
+        if (env.isEmpty()) return; // reported as a missing reference
+        if (env.get().spec().hasNonNull("sharedNodePool")) {
+            add(errors, "spec.environment", "environment " + env.get().name() + " runs on the shared node pool "
+                    + env.get().spec().path("sharedNodePool").asText() + ": the platform moves that pool's template");
+            return;
+        }
+        planner(store, catalog, now, env.get().spec(), r, errors);
+    }
+
+    private static void planner(ResourceStore store, Catalog catalog, Instant now, JsonNode envSpec, Resource r, Map<String, List<String>> errors) {
+        Optional<Resource> running = store.get(CatalogKinds.templateOf(envSpec));
+        Optional<Resource> target = store.get(CatalogKinds.templateOf(r.spec()));
+        if (running.isPresent() && target.isPresent()) {
+            UpgradePlanner.Result plan = UpgradePlanner.plan(catalog, running.get().spec(), target.get().spec(), LocalDate.ofInstant(now, ZoneOffset.UTC));
+            plan.refusals().forEach((field, reasons) -> reasons.forEach(why -> add(errors, "spec.template", field + ": " + why)));
+        }
     }
 
     static void check(ResourceStore store, Catalog catalog, Instant now, Resource r, Resource previous, Map<String, List<String>> errors) {
@@ -54,11 +76,16 @@ final class RolloutAdmission {
         RolloutController.activeFor(store, r.tenant(), envName).ifPresent(other -> add(errors, "spec.environment",
                 "rollout " + other.name() + " is already moving environment " + envName + " (" + other.status().path("phase").asText("starting")
                         + "); wait for it, or abort it"));
-        Optional<Resource> running = store.get(CatalogKinds.templateOf(e));
-        Optional<Resource> target = store.get(CatalogKinds.templateOf(r.spec()));
-        if (running.isPresent() && target.isPresent()) {
-            UpgradePlanner.Result plan = UpgradePlanner.plan(catalog, running.get().spec(), target.get().spec(), LocalDate.ofInstant(now, ZoneOffset.UTC));
-            plan.refusals().forEach((field, reasons) -> reasons.forEach(why -> add(errors, "spec.template", field + ": " + why)));
+        planner(store, catalog, now, e, r, errors);
+        if (r.spec().hasNonNull("plan")) {
+            store.get(new ResourceKey(RolloutKinds.UPGRADE_PLAN, r.tenant(), r.spec().path("plan").asText())).ifPresent(plan -> {
+                if (!Json.equivalent(plan.spec().path("environment"), r.spec().path("environment"))
+                        || !Json.equivalent(plan.spec().path("template"), r.spec().path("template"))) {
+                    add(errors, "spec.plan", "UpgradePlan " + plan.name() + " moves " + plan.spec().path("environment").asText() + " to "
+                            + plan.spec().path("template").path("name").asText() + "@" + plan.spec().path("template").path("version").asText()
+                            + ", not what this rollout says");
+                }
+            });
         }
         List<Integer> gpusPerNode = new ArrayList<>();
         e.path("nodePools").forEach(p -> store.get(ResourceKey.platform(FleetKinds.NODE_POOL, p.asText())).ifPresent(pool ->

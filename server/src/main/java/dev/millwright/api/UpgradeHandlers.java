@@ -1,19 +1,13 @@
 package dev.millwright.api;
 
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.millwright.catalog.CatalogKinds;
 import dev.millwright.control.catalog.PackCatalog;
 import dev.millwright.resource.BadRequestException;
 import dev.millwright.resource.InvalidResourceException;
-import dev.millwright.resource.Json;
 import dev.millwright.resource.NotFoundException;
 import dev.millwright.resource.Resource;
 import dev.millwright.resource.ResourceKey;
-import dev.millwright.rollout.PackChange;
-import dev.millwright.rollout.UpgradePlan;
 import dev.millwright.rollout.UpgradePlanner;
-import dev.millwright.rollout.UpgradeStep;
 import dev.millwright.tenancy.Verb;
 import io.javalin.http.Context;
 import java.time.LocalDate;
@@ -56,7 +50,7 @@ final class UpgradeHandlers {
         UpgradePlanner.Result result = UpgradePlanner.plan(PackCatalog.load(api.store()), running.spec(), target.spec(),
                 LocalDate.ofInstant(api.clock().instant(), ZoneOffset.UTC));
         if (result.refused()) throw new InvalidResourceException(key.describe() + " cannot move to " + to, result.refusals());
-        ctx.json(json(name, result.plan(), nodes, parallel));
+        ctx.json(dev.millwright.control.rollout.PlanJson.of(name, result.plan(), nodes, parallel));
     }
 
     private static int parallel(String given, int otherwise) {
@@ -68,26 +62,5 @@ final class UpgradeHandlers {
             // refused below
         }
         throw new BadRequestException("parallel", "must be a whole number of nodes, at least 1");
-    }
-
-    private static ObjectNode json(String environment, UpgradePlan plan, int nodes, int parallel) {
-        ObjectNode out = Json.object().put("environment", environment).put("from", plan.from()).put("to", plan.to())
-                .put("nodes", nodes).put("parallel", parallel).put("waves", UpgradePlan.waves(nodes, parallel))
-                .put("perNodeSeconds", plan.perNode().toSeconds()).put("controlPlaneSeconds", plan.controlPlane().toSeconds())
-                .put("durationSeconds", plan.duration(nodes, parallel).toSeconds());
-        ArrayNode changes = out.putArray("changes");
-        for (PackChange c : plan.changes()) {
-            ObjectNode o = changes.addObject().put("layer", c.layer().wireName()).put("pack", c.pack()).put("kind", c.kind().name().toLowerCase(java.util.Locale.ROOT));
-            if (c.from() != null) o.put("from", c.from().toString());
-            if (c.to() != null) o.put("to", c.to().toString());
-        }
-        ArrayNode steps = out.putArray("steps");
-        for (UpgradeStep s : plan.steps()) {
-            ArrayNode states = steps.addObject().put("change", s.change().toString()).put("nodes", s.nodes().label())
-                    .put("perNodeSeconds", s.procedure().perNode().toSeconds()).putArray("states");
-            s.procedure().states().forEach(st -> states.add(st.label()));
-        }
-        out.put("text", plan.describe(nodes, parallel));
-        return out;
     }
 }

@@ -37,7 +37,7 @@ class RolloutTest {
         create(server, "/api/v1/tenants", ApiFixtures.tenant("acme"));
         create(server, "/api/v1/sites", site("muc", "datacenter", "DE"));
         create(server, "/api/v1/clusters", cluster("c1", "muc", null));
-        for (String p : List.of("pa", "pb", "pc")) {
+        for (String p : List.of("pa", "pb", "pc", "pd")) {
             for (int i = 1; i <= 3; i++) create(server, "/api/v1/machines", machine(p + i, "muc", "twin://hgx-h100/" + p + i, 8));
             create(server, "/api/v1/nodepools", pool(p, "c1", p + "1", p + "2", p + "3"));
         }
@@ -170,6 +170,30 @@ class RolloutTest {
                 "{\"spec\":{\"abort\":false}}", "application/merge-patch+json");
         assertThat(resume.statusCode()).isEqualTo(422);
         assertThat(resume.body()).contains("spec.abort");
+    }
+
+    @Test
+    void aSavedPlanIsKeptCurrentRefusedWhenItCannotBeAndExecutedByARollout() {
+        environment("planned", "pd", "");
+        create(server, "/api/v1/tenants/acme/upgradeplans", """
+                {"kind":"UpgradePlan","metadata":{"name":"planned-cuda"},"spec":{"environment":"planned","template":{"name":"gpu","version":"1.1.0"},"parallel":2}}""");
+        JsonNode plan = FleetFixtures.awaitObject(server, "/api/v1/tenants/acme/upgradeplans/planned-cuda",
+                p -> p.path("status").path("phase").asText().equals("Planned"), "planned").path("status");
+        assertThat(plan.path("changes")).hasSize(1);
+        assertThat(plan.path("changes").get(0).path("pack").asText()).isEqualTo("cuda");
+        assertThat(plan.path("changes").get(0).path("from").asText()).isEqualTo("12.8.0");
+        assertThat(plan.path("waves").asInt()).as("3 nodes, 2 at a time").isEqualTo(2);
+        assertThat(plan.path("text").asText()).contains("cuda 12.8.0 -> 12.9.1").contains("Estimate: 3 worker nodes, 2 at a time");
+
+        refused(server.admin("POST", "/api/v1/tenants/acme/upgradeplans", """
+                {"kind":"UpgradePlan","metadata":{"name":"planned-same"},"spec":{"environment":"planned","template":{"name":"gpu","version":"1.0.0"}}}"""),
+                "spec.template", "nothing to do");
+        refused(rollout("planned-other", "planned", "1.2.0", ",\"plan\":\"planned-cuda\""), "spec.plan", "not what this rollout says");
+
+        ApiFixtures.expect(rollout("planned-run", "planned", "1.1.0", ",\"plan\":\"planned-cuda\",\"maxUnavailable\":2"), 201);
+        awaitRollout("planned-run", s -> s.path("phase").asText().equals("Completed"), "completed");
+        FleetFixtures.awaitObject(server, "/api/v1/tenants/acme/upgradeplans/planned-cuda",
+                p -> p.path("status").path("phase").asText().equals("Applied"), "the plan applied");
     }
 
     private static void patch(String rollout, String body) {
