@@ -11,6 +11,10 @@ import java.util.regex.Pattern;
  * below alphanumeric ones), and build metadata is ignored. A leading "v" is accepted, as Go and Kubernetes write
  * versions. Go's pseudo-versions ({@code v0.0.0-20210101000000-abcdef123456}) and {@code +incompatible} are
  * ordinary SemVer and order as Go intends. Numbers are compared as digit strings, so no size overflows.
+ *
+ * <p>Not semver4j (which the catalog uses for its own versions): it refuses valid versions whose numbers pass an
+ * int (3000000000.0.0) and throws NumberFormatException comparing long numeric pre-release identifiers, and
+ * advisories and queries come from outside.
  */
 public final class SemVer implements VersionScheme {
     public static final SemVer INSTANCE = new SemVer();
