@@ -22,6 +22,7 @@ import java.util.concurrent.TimeUnit;
  *   /api/v1/tenants/{tenant}/{plural}/{name}[/status]
  *   /api/v1/tenants/{tenant}/workloads/{name}/manifests, .../environments/{name}/manifests   Kubernetes YAML
  *   /api/v1/tenants/{tenant}/environments/{name}/upgrade-plan?to=TEMPLATE@VERSION   what an upgrade would do
+ *   /api/v1/tenants/{tenant}/environments/{name}/sbom      its software bill of materials (CycloneDX 1.6 JSON)
  *   /api/v1/tokens, /audit, /audit/verify, /events, /fleet, /whoami, /kinds, /openapi.json
  *   /healthz, /readyz, /metrics
  * </pre>
@@ -41,6 +42,7 @@ public final class ApiRoutes {
     private final TwinHandlers twin;
     private final RenderHandlers render;
     private final UpgradeHandlers upgrades;
+    private final SbomHandlers sboms;
 
     private final Runnable beforeScrape;
 
@@ -55,6 +57,7 @@ public final class ApiRoutes {
         this.twin = new TwinHandlers(api, gate, twin);
         this.render = new RenderHandlers(api, gate);
         this.upgrades = new UpgradeHandlers(api, gate);
+        this.sboms = new SbomHandlers(api, gate);
         this.metrics = metrics;
         this.openApi = Json.bytes(OpenApiDocument.build(api.kinds(), version));
     }
@@ -96,6 +99,7 @@ public final class ApiRoutes {
         r.get("/api/v1/tenants/{tenant}/workloads/{name}/manifests", render::workload);
         r.get("/api/v1/tenants/{tenant}/environments/{name}/manifests", render::environment);
         r.get("/api/v1/tenants/{tenant}/environments/{name}/upgrade-plan", upgrades::plan);
+        r.get("/api/v1/tenants/{tenant}/environments/{name}/sbom", sboms::sbom);
         r.get("/api/v1/tenants/{tenant}/{plural}", ctx -> resources.list(ctx, tenantKind(ctx), ctx.pathParam("tenant")));
         r.post("/api/v1/tenants/{tenant}/{plural}", ctx -> resources.create(ctx, tenantKind(ctx), ctx.pathParam("tenant")));
         r.get("/api/v1/tenants/{tenant}/{plural}/{name}", ctx -> resources.get(ctx, tenantKind(ctx), ctx.pathParam("tenant"), ctx.pathParam("name")));
