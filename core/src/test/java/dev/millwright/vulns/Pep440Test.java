@@ -25,16 +25,7 @@ class Pep440Test {
             "1.0+5", "1.0.post456.dev34", "1.0.post456", "1.0.15", "1.1.dev1");
 
     private static void assertStrictlyIncreasing(List<String> order) {
-        for (int i = 0; i < order.size(); i++) {
-            VersionScheme.Parsed a = v(order.get(i));
-            assertThat(a.compareTo(v(order.get(i)))).as("%s == itself", order.get(i)).isZero();
-            for (int j = i + 1; j < order.size(); j++) {
-                VersionScheme.Parsed b = v(order.get(j));
-                assertThat(a.compareTo(b)).as("%s < %s", order.get(i), order.get(j)).isNegative();
-                assertThat(b.compareTo(a)).as("%s > %s", order.get(j), order.get(i)).isPositive();
-                assertThat(a).as("%s != %s", order.get(i), order.get(j)).isNotEqualTo(b);
-            }
-        }
+        VersionOrder.assertStrictlyIncreasing(Pep440.INSTANCE, order);
     }
 
     @Test
