@@ -17,16 +17,103 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** {@code millwright vulns}: vulnerability advisories (OSV) against package versions. */
-@Command(name = "vulns", mixinStandardHelpOptions = true, description = "Vulnerability advisories (OSV) against package versions.",
-        subcommands = {VulnsCommand.Match.class})
-final class VulnsCommand implements Runnable {
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
+/**
+ * {@code millwright vulns}: vulnerability advisories (OSV). Without a subcommand it shows what environments are
+ * exposed to; {@code import} loads advisories into the server; {@code match} runs the matcher locally.
+ */
+@Command(name = "vulns", mixinStandardHelpOptions = true, description = {
+        "Vulnerability advisories (OSV) and what each environment is exposed to.",
+        "  millwright vulns [ENVIRONMENT] -t TENANT     the findings of one environment, or a line per environment",
+        "  millwright vulns import DIR|FILE|ZIP          load OSV records into the server (all or nothing)",
+        "  millwright vulns match --advisories DIR --queries FILE.csv -o json   the matcher alone, locally"},
+        subcommands = {VulnsCommand.Match.class, VulnsCommand.Import.class})
+final class VulnsCommand implements Callable<Integer> {
+    @picocli.CommandLine.Mixin
+    ClientOptions client;
+
+    @picocli.CommandLine.Parameters(index = "0", arity = "0..1", paramLabel = "ENVIRONMENT", description = "one environment's findings")
+    String environment;
+
+    @Option(names = {"-t", "--tenant"}, paramLabel = "TENANT", description = "the tenant (all you can see when left out, without ENVIRONMENT)")
+    String tenant;
 
     @Override
-    public void run() {
-        spec.commandLine().usage(System.out);
+    public Integer call() {
+        ApiClient api = client.client();
+        if (environment != null) {
+            if (tenant == null) throw new CliException(ExitCodes.USAGE, "error: vulns ENVIRONMENT needs -t TENANT");
+            JsonNode env = api.get("/api/v1/tenants/" + ApiClient.enc(tenant) + "/environments/" + ApiClient.enc(environment));
+            JsonNode v = env.path("status").path("vulnerabilities");
+            System.out.println(tenant + "/" + environment + " (" + env.path("spec").path("template").path("name").asText() + "@"
+                    + env.path("spec").path("template").path("version").asText() + "): " + v.path("summary").asText("not computed yet"));
+            List<List<String>> rows = new java.util.ArrayList<>();
+            for (JsonNode f : v.path("findings")) {
+                rows.add(List.of(f.path("name").asText(), f.path("rating").asText(), f.has("score") ? f.path("score").asText() : "-",
+                        f.path("package").asText(), join(f.path("ids"))));
+            }
+            if (!rows.isEmpty()) Output.printTable(System.out, List.of("FINDING", "RATING", "SCORE", "PACKAGE", "IDS"), rows);
+            return ExitCodes.OK;
+        }
+        String path = tenant == null ? "/api/v1/environments" : "/api/v1/tenants/" + ApiClient.enc(tenant) + "/environments";
+        List<List<String>> rows = new java.util.ArrayList<>();
+        for (JsonNode env : api.get(path).path("items")) {
+            rows.add(List.of(env.path("metadata").path("tenant").asText(), env.path("metadata").path("name").asText(),
+                    env.path("spec").path("template").path("name").asText() + "@" + env.path("spec").path("template").path("version").asText(),
+                    env.path("status").path("vulnerabilities").path("summary").asText("not computed yet")));
+        }
+        Output.printTable(System.out, List.of("TENANT", "ENVIRONMENT", "TEMPLATE", "VULNERABILITIES"), rows);
+        return ExitCodes.OK;
+    }
+
+    private static String join(JsonNode ids) {
+        StringBuilder out = new StringBuilder();
+        ids.forEach(i -> out.append(out.length() == 0 ? "" : " ").append(i.asText()));
+        return out.toString();
+    }
+
+    /** {@code vulns import PATH}: every record is read first; one that cannot be read stops the import before anything is sent. */
+    @Command(name = "import", mixinStandardHelpOptions = true, description = {
+            "Load OSV records into the server as Advisory objects: a directory (any depth), a file or a zip, JSON or YAML.",
+            "All or nothing: a record that cannot be read is named with its field, and nothing is sent."})
+    static final class Import implements Callable<Integer> {
+        @picocli.CommandLine.Mixin
+        ClientOptions client;
+
+        @picocli.CommandLine.Parameters(index = "0", paramLabel = "DIR|FILE|ZIP", description = "OSV records")
+        Path source;
+
+        @Override
+        public Integer call() {
+            if (!Files.exists(source)) throw new CliException(ExitCodes.INVALID, "error: " + source + ": no such file or directory");
+            OsvFiles.Result read = OsvFiles.read(source);
+            if (!read.problems().isEmpty()) {
+                read.problems().forEach(p -> System.err.println("error: " + p));
+                throw new CliException(ExitCodes.INVALID, "error: " + read.problems().size() + " records cannot be read; nothing was imported");
+            }
+            ApiClient api = client.client();
+            ApiClient.Kind kind = api.kind(dev.millwright.vulns.VulnKinds.ADVISORY);
+            int created = 0;
+            int updated = 0;
+            for (JsonNode record : read.records()) {
+                String name = dev.millwright.vulns.VulnKinds.nameOf(record.path("id").asText());
+                var doc = Json.object().put("apiVersion", "millwright.dev/v1").put("kind", dev.millwright.vulns.VulnKinds.ADVISORY);
+                doc.putObject("metadata").put("name", name);
+                doc.set("spec", record);
+                ApiClient.Reply current = api.send("GET", ApiClient.item(kind, "", name), null, null);
+                if (current.status() == 404) {
+                    ApiClient.expectOk(api.send("POST", ApiClient.collection(kind, null), Json.bytes(doc), "application/json"));
+                    created++;
+                } else {
+                    ApiClient.expectOk(current);
+                    ((com.fasterxml.jackson.databind.node.ObjectNode) doc.get("metadata"))
+                            .put("resourceVersion", current.body().path("metadata").path("resourceVersion").asText());
+                    ApiClient.expectOk(api.send("PUT", ApiClient.item(kind, "", name), Json.bytes(doc), "application/json"));
+                    updated++;
+                }
+            }
+            System.out.println("imported " + read.records().size() + " advisories: " + created + " new, " + updated + " updated");
+            return ExitCodes.OK;
+        }
     }
 
     /**
@@ -70,7 +157,7 @@ final class VulnsCommand implements Runnable {
             } else {
                 List<List<String>> table = new java.util.ArrayList<>();
                 for (JsonNode a : answers) {
-                    String ids = a.has("error") ? "error: " + a.path("error").asText() : a.path("ids").isEmpty() ? "-" : join(a.path("ids"));
+                    String ids = a.has("error") ? "error: " + a.path("error").asText() : a.path("ids").isEmpty() ? "-" : VulnsCommand.join(a.path("ids"));
                     table.add(List.of(a.path("ecosystem").asText(), a.path("package").asText(), a.path("version").asText(), ids));
                 }
                 Output.printTable(System.out, List.of("ECOSYSTEM", "PACKAGE", "VERSION", "AFFECTED BY"), table);
@@ -78,10 +165,5 @@ final class VulnsCommand implements Runnable {
             return ExitCodes.OK;
         }
 
-        private static String join(JsonNode ids) {
-            StringBuilder out = new StringBuilder();
-            ids.forEach(i -> out.append(out.length() == 0 ? "" : " ").append(i.asText()));
-            return out.toString();
-        }
     }
 }

@@ -27,6 +27,7 @@ public final class Kinds {
         kinds.addAll(WorkloadKinds.all());
         kinds.addAll(dev.millwright.sched.SchedKinds.all());
         kinds.addAll(dev.millwright.rollout.RolloutKinds.all());
+        kinds.addAll(dev.millwright.vulns.VulnKinds.all());
         return KindRegistry.of(kinds);
     }
 }

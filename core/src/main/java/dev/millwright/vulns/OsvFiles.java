@@ -35,17 +35,21 @@ public final class OsvFiles {
         }
     }
 
-    public record Result(List<Advisory> advisories, List<Problem> problems) {
+    /**
+     * @param records each advisory's record as written, in the same order (what an import stores)
+     */
+    public record Result(List<Advisory> advisories, List<JsonNode> records, List<Problem> problems) {
     }
 
     public static Result read(Path path) {
         List<Advisory> advisories = new ArrayList<>();
+        List<JsonNode> records = new ArrayList<>();
         List<Problem> problems = new ArrayList<>();
         try {
             if (Files.isDirectory(path)) {
                 try (Stream<Path> files = Files.walk(path)) {
                     for (Path f : files.filter(Files::isRegularFile).sorted().toList()) {
-                        if (isRecordFile(f.toString())) readBytes(path.relativize(f).toString(), Files.readAllBytes(f), advisories, problems);
+                        if (isRecordFile(f.toString())) readBytes(path.relativize(f).toString(), Files.readAllBytes(f), advisories, records, problems);
                     }
                 }
             } else if (!Files.isRegularFile(path)) {
@@ -53,24 +57,25 @@ public final class OsvFiles {
             } else if (path.toString().toLowerCase(Locale.ROOT).endsWith(".zip")) {
                 try (ZipInputStream zip = new ZipInputStream(Files.newInputStream(path))) {
                     for (ZipEntry e = zip.getNextEntry(); e != null; e = zip.getNextEntry()) {
-                        if (!e.isDirectory() && isRecordFile(e.getName())) readBytes(path.getFileName() + "!" + e.getName(), zip.readAllBytes(), advisories, problems);
+                        if (!e.isDirectory() && isRecordFile(e.getName())) readBytes(path.getFileName() + "!" + e.getName(), zip.readAllBytes(), advisories, records, problems);
                     }
                 }
             } else {
-                readBytes(path.getFileName().toString(), Files.readAllBytes(path), advisories, problems);
+                readBytes(path.getFileName().toString(), Files.readAllBytes(path), advisories, records, problems);
             }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read advisories from " + path, e);
         }
-        return new Result(advisories, problems);
+        return new Result(advisories, records, problems);
     }
 
     /** Records from one file's bytes, named {@code source} in problems. */
     public static Result read(String source, InputStream in) throws IOException {
         List<Advisory> advisories = new ArrayList<>();
+        List<JsonNode> records = new ArrayList<>();
         List<Problem> problems = new ArrayList<>();
-        readBytes(source, in.readAllBytes(), advisories, problems);
-        return new Result(advisories, problems);
+        readBytes(source, in.readAllBytes(), advisories, records, problems);
+        return new Result(advisories, records, problems);
     }
 
     private static boolean isRecordFile(String name) {
@@ -78,7 +83,7 @@ public final class OsvFiles {
         return n.endsWith(".json") || n.endsWith(".yaml") || n.endsWith(".yml");
     }
 
-    private static void readBytes(String source, byte[] bytes, List<Advisory> advisories, List<Problem> problems) {
+    private static void readBytes(String source, byte[] bytes, List<Advisory> advisories, List<JsonNode> read, List<Problem> problems) {
         JsonNode root;
         try {
             boolean yaml = source.toLowerCase(Locale.ROOT).matches(".*\\.ya?ml$");
@@ -100,7 +105,10 @@ public final class OsvFiles {
         }
         for (int i = 0; i < records.size(); i++) {
             OsvReader.Result r = OsvReader.read(records.get(i));
-            if (r.ok()) advisories.add(r.advisory());
+            if (r.ok()) {
+                advisories.add(r.advisory());
+                read.add(records.get(i));
+            }
             else problems.add(new Problem(source + (records.size() > 1 ? "[" + i + "]" : "") + idOf(records.get(i)), r.problems()));
         }
     }

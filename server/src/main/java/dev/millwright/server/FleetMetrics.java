@@ -30,6 +30,7 @@ final class FleetMetrics {
     private final MultiGauge pending;
     private final MultiGauge oldestWait;
     private final MultiGauge utilization;
+    private final MultiGauge vulnerabilities;
     private final dev.millwright.infra.Infrastructure infra;
 
     FleetMetrics(ResourceStore store, Clock clock, MeterRegistry registry, dev.millwright.infra.Infrastructure infra) {
@@ -38,6 +39,9 @@ final class FleetMetrics {
         this.infra = infra;
         this.utilization = MultiGauge.builder("millwright_gpu_utilization")
                 .description("mean utilization (0..1) of the GPUs of a model on machines that report telemetry").register(registry);
+        this.vulnerabilities = MultiGauge.builder("millwright_vulnerabilities")
+                .description("known vulnerabilities an environment's stack is exposed to, by CVSS rating (unscored when no CVSS v3 vector)")
+                .register(registry);
         this.gpus = MultiGauge.builder("millwright_gpus").description("GPUs of the fleet by model; state total or allocated").register(registry);
         this.workloads = MultiGauge.builder("millwright_workloads").description("workloads by tenant and phase").register(registry);
         this.pending = MultiGauge.builder("millwright_queue_length").description("workloads waiting to be placed, by tenant").register(registry);
@@ -107,5 +111,11 @@ final class FleetMetrics {
         oldest.forEach((t, a) -> ageRows.add(MultiGauge.Row.of(Tags.of("tenant", t), a)));
         pending.register(waitRows, true);
         oldestWait.register(ageRows, true);
+        List<MultiGauge.Row<?>> vulnRows = new ArrayList<>();
+        for (Resource env : store.listAll(ListOptions.all(dev.millwright.catalog.CatalogKinds.ENVIRONMENT)).items()) {
+            env.status().path("vulnerabilities").path("counts").fields().forEachRemaining(e -> vulnRows.add(
+                    MultiGauge.Row.of(Tags.of("tenant", env.tenant(), "environment", env.name(), "rating", e.getKey()), e.getValue().asInt())));
+        }
+        vulnerabilities.register(vulnRows, true);
     }
 }

@@ -15,8 +15,11 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** {@code millwright sbom}: the server's CycloneDX document, printed or written to a file. */
-class SbomCommandTest {
+/**
+ * The security commands against a real server: {@code sbom} (the CycloneDX document, printed or written to a
+ * file), {@code vulns import} (all or nothing) and {@code vulns [ENV]} (what environments are exposed to).
+ */
+class SecurityCommandsTest {
     private static TestServer server;
 
     @TempDir
@@ -24,7 +27,7 @@ class SbomCommandTest {
 
     @BeforeAll
     static void start() throws Exception {
-        server = TestServer.start(TestDatabases.freshUrl("cli-sbom"));
+        server = TestServer.start(TestDatabases.freshUrl("cli-security"));
         Path world = Files.createTempFile("sbom-world", ".yaml");
         Files.writeString(world, """
                 kind: Tenant
@@ -71,5 +74,40 @@ class SbomCommandTest {
 
         Cli.Result missing = admin("sbom", "nope", "-t", "sbom-co");
         assertThat(missing.exit()).isEqualTo(ExitCodes.NOT_FOUND);
+    }
+
+    @Test
+    void importIsAllOrNothingAndTheEnvironmentShowsWhatItIsExposedTo() throws Exception {
+        Path osv = Files.createDirectories(dir.resolve("osv"));
+        Files.writeString(osv.resolve("GHSA-cli-0001.json"), """
+                {"id":"GHSA-cli-0001","aliases":["CVE-2099-1111"],"severity":[{"type":"CVSS_V3","score":"CVSS:3.1/AV:N/AC:H/PR:N/UI:R/S:U/C:H/I:H/A:H"}],
+                 "affected":[{"package":{"ecosystem":"PyPI","name":"vllm"},"ranges":[{"type":"ECOSYSTEM","events":[{"introduced":"0"},{"fixed":"1.0.0"}]}]}]}""");
+        Files.writeString(osv.resolve("bad.json"), """
+                {"id":"BAD-2","affected":[{"package":{"ecosystem":"PyPI","name":"x"},"ranges":[{"type":"ECOSYSTEM","events":[{"fixed":"1.0"}]}]}]}""");
+
+        Cli.Result refused = admin("vulns", "import", osv.toString());
+        assertThat(refused.exit()).as(refused.toString()).isEqualTo(ExitCodes.INVALID);
+        assertThat(refused.err()).contains("bad.json (BAD-2)").contains("must have at least one introduced event").contains("nothing was imported");
+        assertThat(admin("get", "advisories").out()).doesNotContain("GHSA-cli-0001");
+
+        Files.delete(osv.resolve("bad.json"));
+        Cli.Result imported = admin("vulns", "import", osv.toString());
+        assertThat(imported.exit()).as(imported.toString()).isZero();
+        assertThat(imported.out()).contains("imported 1 advisories: 1 new, 0 updated");
+        assertThat(admin("vulns", "import", osv.toString()).out()).as("again: an update").contains("0 new, 1 updated");
+
+        String shown = awaitOutput(() -> admin("vulns", "dev", "-t", "sbom-co").out(), out -> out.contains("CVE-2099-1111"));
+        assertThat(shown).startsWith("sbom-co/dev (gpu@1.0.0): 1 high").contains("PyPI vllm 0.9.2").contains("7.5");
+        assertThat(admin("vulns").out()).contains("sbom-co", "dev", "gpu@1.0.0", "1 high");
+    }
+
+    private static String awaitOutput(java.util.function.Supplier<String> run, java.util.function.Predicate<String> until) throws InterruptedException {
+        long deadline = System.nanoTime() + java.time.Duration.ofSeconds(15).toNanos();
+        String out = run.get();
+        while (!until.test(out) && System.nanoTime() < deadline) {
+            Thread.sleep(200);
+            out = run.get();
+        }
+        return out;
     }
 }
