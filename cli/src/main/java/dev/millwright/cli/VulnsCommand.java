@@ -49,9 +49,9 @@ final class VulnsCommand implements Callable<Integer> {
             List<List<String>> rows = new java.util.ArrayList<>();
             for (JsonNode f : v.path("findings")) {
                 rows.add(List.of(f.path("name").asText(), f.path("rating").asText(), f.has("score") ? f.path("score").asText() : "-",
-                        f.path("package").asText(), join(f.path("ids"))));
+                        f.path("package").asText(), f.has("fixedIn") ? f.path("fixedIn").asText() : "no fix known", join(f.path("ids"))));
             }
-            if (!rows.isEmpty()) Output.printTable(System.out, List.of("FINDING", "RATING", "SCORE", "PACKAGE", "IDS"), rows);
+            if (!rows.isEmpty()) Output.printTable(System.out, List.of("FINDING", "RATING", "SCORE", "PACKAGE", "FIXED IN", "IDS"), rows);
             return ExitCodes.OK;
         }
         String path = tenant == null ? "/api/v1/environments" : "/api/v1/tenants/" + ApiClient.enc(tenant) + "/environments";

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 
 /**
@@ -29,11 +30,20 @@ public final class Matcher {
     }
 
     /** An event whose version is read; {@code at} null means "0", before every version. */
-    private record Bound(Advisory.Kind kind, VersionScheme.Parsed at) {
+    private record Bound(Advisory.Kind kind, VersionScheme.Parsed at, String text) {
     }
 
-    /** The answer for one query: the ids of the records that affect it, sorted, or why it cannot be answered. */
-    public record Answer(List<String> ids, String error) {
+    /**
+     * The answer for one query: the ids of the records that affect it, sorted, or why it cannot be answered.
+     *
+     * @param fixedIn for each affecting record that names one, the lowest version above the query that its
+     *                ranges say is fixed; a record absent here has no fixed version (last_affected, or still open)
+     */
+    public record Answer(List<String> ids, String error, Map<String, String> fixedIn) {
+        public Answer(List<String> ids, String error) {
+            this(ids, error, Map.of());
+        }
+
         static Answer error(String why) {
             return new Answer(List.of(), why);
         }
@@ -95,29 +105,45 @@ public final class Matcher {
         VersionScheme.Parsed asSemVer = null;
         boolean semVerTried = false;
         TreeSet<String> ids = new TreeSet<>();
+        Map<String, String> fixedIn = new TreeMap<>();
         for (Entry e : byPackage.getOrDefault(key(ecosystem.get(), pkg), List.of())) {
             if (ids.contains(e.advisory().id())) continue;
             boolean hit = e.versions().contains(v) || e.unreadable().contains(version);
-            for (int i = 0; !hit && i < e.ranges().size(); i++) {
-                Range r = e.ranges().get(i);
-                VersionScheme.Parsed in = v;
-                if (r.scheme() != ecosystem.get().versions()) {
-                    // a SEMVER range over an ecosystem with its own order: the version must read as SemVer too
-                    if (!semVerTried) {
-                        semVerTried = true;
-                        try {
-                            asSemVer = SemVer.INSTANCE.parse(version);
-                        } catch (InvalidVersionException x) {
-                            asSemVer = null;
-                        }
+            // the version as each range reads it: a SEMVER range over an ecosystem with its own order needs SemVer too
+            List<VersionScheme.Parsed> as = new ArrayList<>();
+            for (Range r : e.ranges()) {
+                if (r.scheme() != ecosystem.get().versions() && !semVerTried) {
+                    semVerTried = true;
+                    try {
+                        asSemVer = SemVer.INSTANCE.parse(version);
+                    } catch (InvalidVersionException x) {
+                        asSemVer = null;
                     }
-                    in = asSemVer;
                 }
-                hit = in != null && inRange(in, r);
+                as.add(r.scheme() == ecosystem.get().versions() ? v : asSemVer);
             }
-            if (hit) ids.add(e.advisory().id());
+            for (int i = 0; !hit && i < e.ranges().size(); i++) hit = as.get(i) != null && inRange(as.get(i), e.ranges().get(i));
+            if (!hit) continue;
+            ids.add(e.advisory().id());
+            fix(e, as).ifPresent(f -> fixedIn.put(e.advisory().id(), f));
         }
-        return new Answer(List.copyOf(ids), null);
+        return new Answer(List.copyOf(ids), null, fixedIn);
+    }
+
+    /** The lowest fixed event above the version in the entry's ranges, if any names one. */
+    private static Optional<String> fix(Entry e, List<VersionScheme.Parsed> as) {
+        Bound best = null;
+        for (int i = 0; i < e.ranges().size(); i++) {
+            VersionScheme.Parsed in = as.get(i);
+            if (in == null) continue;
+            for (Bound b : e.ranges().get(i).events()) {
+                if (b.kind() != Advisory.Kind.FIXED || b.at().compareTo(in) <= 0) continue;
+                // versions of two schemes (a SEMVER and an ECOSYSTEM range) do not compare: the first found stands
+                boolean comparable = best == null || best.at().getClass() == b.at().getClass();
+                if (best == null || comparable && b.at().compareTo(best.at()) < 0) best = b;
+            }
+        }
+        return Optional.ofNullable(best).map(Bound::text);
     }
 
     private static boolean inRange(VersionScheme.Parsed v, Range r) {
@@ -150,7 +176,7 @@ public final class Matcher {
                 continue;
             }
             boolean zero = e.kind() == Advisory.Kind.INTRODUCED && e.version().equals("0");
-            events.add(new Bound(e.kind(), zero ? null : scheme.parse(e.version())));
+            events.add(new Bound(e.kind(), zero ? null : scheme.parse(e.version()), e.version()));
         }
         // stable: events at one version keep the record's order
         events.sort(Comparator.comparing(Bound::at, Comparator.nullsFirst(Comparator.naturalOrder())));

@@ -29,5 +29,8 @@ class ExposureTest {
         assertThat(exposed.get("acme/old").get(0).finding().score()).as("most severe first").isPresent();
         assertThat(exposed.get("acme/new")).extracting(h -> h.finding().name()).doesNotContain("CVE-2025-24357");
         assertThat(exposed.get("acme/empty")).isEmpty();
+        // GHSA-rh4j-5rhw-hr54, the record GitHub and PyPA share for it, is fixed in 0.7.0
+        assertThat(exposed.get("acme/old")).filteredOn(h -> h.finding().name().equals("CVE-2025-24357"))
+                .extracting(Exposure.Hit::fixedIn).containsOnly("0.7.0");
     }
 }

@@ -46,6 +46,18 @@ class MatcherTest {
     }
 
     @Test
+    void theFixIsTheLowestFixedVersionAboveTheQueryAndNoneIsSaidWhenThereIsNone() {
+        Matcher m = new Matcher(List.of(
+                ranged("K", "kubernetes", "k8s.io/apiserver", "SEMVER",
+                        "{\"introduced\":\"0\"},{\"fixed\":\"1.25.11\"},{\"introduced\":\"1.26.0\"},{\"fixed\":\"1.26.6\"}"),
+                ranged("L", "kubernetes", "k8s.io/apiserver", "SEMVER", "{\"introduced\":\"0\"},{\"last_affected\":\"1.30.0\"}")));
+        Matcher.Answer old = m.affecting("kubernetes", "k8s.io/apiserver", "1.25.2");
+        assertThat(old.ids()).containsExactly("K", "L");
+        assertThat(old.fixedIn()).as("K's backport for 1.25; L names no fixed version").containsExactly(java.util.Map.entry("K", "1.25.11"));
+        assertThat(m.affecting("kubernetes", "k8s.io/apiserver", "1.26.1").fixedIn()).containsEntry("K", "1.26.6");
+    }
+
+    @Test
     void lastAffectedIsItselfAffectedAndNothingAbove() {
         Matcher m = new Matcher(List.of(ranged("B", "PyPI", "vllm", "ECOSYSTEM", "{\"introduced\":\"0\"},{\"last_affected\":\"0.8.5\"}")));
         assertThat(ids(m, "PyPI", "vllm", "0.0.1")).containsExactly("B");

@@ -52,6 +52,7 @@ class ExposureTest {
         assertThat(finding.path("name").asText()).isEqualTo("CVE-2099-0001");
         assertThat(finding.path("package").asText()).isEqualTo("PyPI vllm 0.9.2");
         assertThat(finding.path("score").asDouble()).isEqualTo(9.8);
+        assertThat(finding.path("fixedIn").asText()).isEqualTo("1.0.0");
         String metrics = server.call("GET", "/metrics", null, null).body();
         assertThat(metrics).containsPattern("millwright_vulnerabilities\\{[^}]*environment=\"serve\"[^}]*rating=\"critical\"[^}]*tenant=\"acme\"[^}]*\\} 1\\.0");
 

@@ -99,6 +99,8 @@ public final class ExposureController implements Controller {
             ObjectNode f = findings.addObject().put("name", h.finding().name()).put("rating", rating)
                     .put("package", h.pkg().ecosystem() + " " + h.pkg().name() + " " + h.pkg().version());
             h.finding().score().ifPresent(s -> f.put("score", s));
+            if (h.fixedIn() != null) f.put("fixedIn", h.fixedIn());
+            else f.put("fix", "no fixed version is known");
             ArrayNode ids = f.putArray("ids");
             h.finding().ids().forEach(ids::add);
         }
