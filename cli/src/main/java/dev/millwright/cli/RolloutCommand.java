@@ -114,16 +114,22 @@ final class RolloutCommand implements Callable<Integer> {
         }
     }
 
-    @Command(name = "status", mixinStandardHelpOptions = true, description = "Show a rollout: phase, progress, each wave and its gate, each node.")
-    static final class Status implements Callable<Integer> {
-        @Mixin
-        ClientOptions client;
-
+    /** The rollout a command acts on: its name and tenant. */
+    static final class Named {
         @Parameters(index = "0", paramLabel = "NAME", description = "the rollout")
         String name;
 
         @Option(names = {"-t", "--tenant"}, required = true, paramLabel = "TENANT", description = "the tenant it belongs to")
         String tenant;
+    }
+
+    @Command(name = "status", mixinStandardHelpOptions = true, description = "Show a rollout: phase, progress, each wave and its gate, each node.")
+    static final class Status implements Callable<Integer> {
+        @Mixin
+        ClientOptions client;
+
+        @Mixin
+        Named rollout;
 
         @Option(names = {"-o", "--output"}, paramLabel = "FORMAT", description = "text or json (default ${DEFAULT-VALUE})", defaultValue = "text")
         String output;
@@ -137,9 +143,9 @@ final class RolloutCommand implements Callable<Integer> {
                 throw new CliException(ExitCodes.USAGE, "unknown output format \"" + output + "\"; use text or json");
             }
             ApiClient api = client.client();
-            if (watch) return RolloutView.follow(api, tenant, name, output);
-            JsonNode rollout = api.get(RolloutView.path(tenant, name));
-            System.out.print(output.equals("json") ? Json.string(rollout) + "\n" : RolloutView.render(rollout));
+            if (watch) return RolloutView.follow(api, rollout.tenant, rollout.name, output);
+            JsonNode shown = api.get(RolloutView.path(rollout.tenant, rollout.name));
+            System.out.print(output.equals("json") ? Json.string(shown) + "\n" : RolloutView.render(shown));
             return ExitCodes.OK;
         }
     }
@@ -152,11 +158,8 @@ final class RolloutCommand implements Callable<Integer> {
         @Mixin
         ClientOptions client;
 
-        @Parameters(index = "0", paramLabel = "NAME", description = "the rollout")
-        String name;
-
-        @Option(names = {"-t", "--tenant"}, required = true, paramLabel = "TENANT", description = "the tenant it belongs to")
-        String tenant;
+        @Mixin
+        Named rollout;
 
         abstract String verb();
 
@@ -171,7 +174,8 @@ final class RolloutCommand implements Callable<Integer> {
         @Override
         public Integer call() throws InterruptedException {
             ApiClient api = client.client();
-            String path = RolloutView.path(tenant, name);
+            String name = rollout.name;
+            String path = RolloutView.path(rollout.tenant, name);
             String before = RolloutView.phase(api.get(path));
             // a finished rollout never acts again: the change would be stored and silently ignored
             if (RolloutView.FINISHED.contains(before)) {

@@ -273,22 +273,8 @@ class RolloutCommandTest {
         }, until, Duration.ofSeconds(5), "rollout " + rollout + " " + what);
     }
 
-    /** Reads until {@code until} holds, moving the twin's clock on by {@code step} between reads. */
     private static <T> T awaitAdvancing(Supplier<T> read, Predicate<T> until, Duration step, String what) {
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        T last = read.get();
-        while (!until.test(last)) {
-            if (System.nanoTime() > deadline) throw new AssertionError("timed out waiting for " + what + "; last seen " + last);
-            twin.advance(step);
-            try {
-                Thread.sleep(50);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new AssertionError(e);
-            }
-            last = read.get();
-        }
-        return last;
+        return server.awaitAdvancing(read, until, step, what);
     }
 
     private static JsonNode get(String path) {

@@ -106,4 +106,22 @@ public final class TestServer implements AutoCloseable {
     public void close() {
         server.close();
     }
+
+    /** Reads until {@code until} holds, moving this server's twin on by {@code step} between reads; 30 s at most. */
+    public <T> T awaitAdvancing(java.util.function.Supplier<T> read, java.util.function.Predicate<T> until, Duration step, String what) {
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        T last = read.get();
+        while (!until.test(last)) {
+            if (System.nanoTime() > deadline) throw new AssertionError("timed out waiting for " + what + "; last seen " + last);
+            server.twin().advance(step);
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError(e);
+            }
+            last = read.get();
+        }
+        return last;
+    }
 }

@@ -26,21 +26,7 @@ final class TwinWorld {
 
     /** Reads until {@code until} holds, moving the twin's clock on by {@code step} between reads. */
     static JsonNode awaitAdvancing(TestServer server, Supplier<JsonNode> read, Predicate<JsonNode> until, Duration step, String what) {
-        Twin twin = server.server().twin();
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        JsonNode last = read.get();
-        while (!until.test(last)) {
-            if (System.nanoTime() > deadline) throw new AssertionError("timed out waiting for " + what + "; last seen " + last);
-            twin.advance(step);
-            try {
-                Thread.sleep(50);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new AssertionError(e);
-            }
-            last = read.get();
-        }
-        return last;
+        return server.awaitAdvancing(read, until, step, what);
     }
 
     /**
