@@ -25,8 +25,9 @@ import picocli.CommandLine.Option;
         "Vulnerability advisories (OSV) and what each environment is exposed to.",
         "  millwright vulns [ENVIRONMENT] -t TENANT     the findings of one environment, or a line per environment",
         "  millwright vulns import DIR|FILE|ZIP          load OSV records into the server (all or nothing)",
+        "  millwright vulns fix ENVIRONMENT -t TENANT    what fixes its findings; --save NAME makes it an UpgradePlan",
         "  millwright vulns match --advisories DIR --queries FILE.csv -o json   the matcher alone, locally"},
-        subcommands = {VulnsCommand.Match.class, VulnsCommand.Import.class})
+        subcommands = {VulnsCommand.Match.class, VulnsCommand.Import.class, VulnsFixCommand.class})
 final class VulnsCommand implements Callable<Integer> {
     @picocli.CommandLine.Mixin
     ClientOptions client;
@@ -49,9 +50,10 @@ final class VulnsCommand implements Callable<Integer> {
             List<List<String>> rows = new java.util.ArrayList<>();
             for (JsonNode f : v.path("findings")) {
                 rows.add(List.of(f.path("name").asText(), f.path("rating").asText(), f.has("score") ? f.path("score").asText() : "-",
-                        f.path("package").asText(), f.has("fixedIn") ? f.path("fixedIn").asText() : "no fix known", join(f.path("ids"))));
+                        f.path("package").asText(), f.has("fixedIn") ? f.path("fixedIn").asText() : "no fix known", remedy(f.path("remediation")),
+                        join(f.path("ids"))));
             }
-            if (!rows.isEmpty()) Output.printTable(System.out, List.of("FINDING", "RATING", "SCORE", "PACKAGE", "FIXED IN", "IDS"), rows);
+            if (!rows.isEmpty()) Output.printTable(System.out, List.of("FINDING", "RATING", "SCORE", "PACKAGE", "FIXED IN", "REMEDY", "IDS"), rows);
             return ExitCodes.OK;
         }
         String path = tenant == null ? "/api/v1/environments" : "/api/v1/tenants/" + ApiClient.enc(tenant) + "/environments";
@@ -63,6 +65,17 @@ final class VulnsCommand implements Callable<Integer> {
         }
         Output.printTable(System.out, List.of("TENANT", "ENVIRONMENT", "TEMPLATE", "VULNERABILITIES"), rows);
         return ExitCodes.OK;
+    }
+
+    /** "serve@1.0.1", "publish: vllm 0.7.3, cuda 12.4.0" or "none"; the details and reasons with vulns fix ENV. */
+    private static String remedy(JsonNode r) {
+        if (r.has("template")) return r.path("template").path("name").asText() + "@" + r.path("template").path("version").asText();
+        if (r.has("smallestChange")) {
+            List<String> moves = new java.util.ArrayList<>();
+            r.path("smallestChange").forEach(c -> moves.add(c.path("pack").asText() + " " + c.path("to").asText()));
+            return "publish: " + String.join(", ", moves);
+        }
+        return r.isMissingNode() ? "-" : "none";
     }
 
     private static String join(JsonNode ids) {

@@ -210,19 +210,38 @@ public final class CompatibilitySolver {
      */
     public static Solution smallestChange(Catalog catalog, Stack current, String packName, VersionRange target,
                                           Set<String> gpuModels, LocalDate today) {
+        if (packName == null || packName.isBlank()) throw new IllegalArgumentException("packName: must not be blank");
+        Objects.requireNonNull(target, "target");
+        return smallestChange(catalog, current, Map.of(packName, target), gpuModels, today);
+    }
+
+    /**
+     * {@link #smallestChange(Catalog, Stack, String, VersionRange, Set, LocalDate)} with several packs each held
+     * to its own target (every pack a vulnerability's fix must move, say); names {@code current} lacks are added
+     * at the end in the order of {@code targets}.
+     */
+    public static Solution smallestChange(Catalog catalog, Stack current, Map<String, VersionRange> targets,
+                                          Set<String> gpuModels, LocalDate today) {
         // 1. Refuse a malformed request, naming what is wrong.
         Objects.requireNonNull(catalog, "catalog");
         Objects.requireNonNull(current, "current");
-        Objects.requireNonNull(target, "target");
+        Objects.requireNonNull(targets, "targets");
         Objects.requireNonNull(gpuModels, "gpuModels");
         Objects.requireNonNull(today, "today");
-        if (packName == null || packName.isBlank()) throw new IllegalArgumentException("packName: must not be blank");
+        if (targets.isEmpty()) throw new IllegalArgumentException("targets: must name at least one pack");
+        for (Map.Entry<String, VersionRange> t : targets.entrySet()) {
+            if (t.getKey() == null || t.getKey().isBlank()) throw new IllegalArgumentException("targets: a pack name is blank");
+            Objects.requireNonNull(t.getValue(), "targets." + t.getKey());
+        }
         if (current.names().size() != current.packs().size()) {
             throw new IllegalArgumentException("current: the stack holds a pack name twice (" + current + ")");
         }
         List<String> names = new ArrayList<>(current.names());
-        if (!names.contains(packName)) names.add(packName);
-        Map<String, String> notes = Map.of(packName, "target " + target);
+        Map<String, String> notes = new LinkedHashMap<>();
+        for (Map.Entry<String, VersionRange> t : targets.entrySet()) {
+            if (!names.contains(t.getKey())) names.add(t.getKey());
+            notes.put(t.getKey(), "target " + t.getValue());
+        }
 
         // 2. Each name's candidates: its catalog versions, plus the current one where the catalog lacks it.
         Set<String> requested = Set.copyOf(names);
@@ -232,7 +251,7 @@ public final class CompatibilitySolver {
         for (String name : names) {
             List<Pack> versions = withCurrent(catalog.versions(name), current.get(name).orElse(null));
             everyVersion.add(versions);
-            candidates.add(Reasons.candidates(name, versions, name.equals(packName) ? target : null, "target",
+            candidates.add(Reasons.candidates(name, versions, targets.get(name), "target",
                     gpuModels, requested, reasons));
         }
         if (!reasons.isEmpty()) return new Unsolvable(reasons);

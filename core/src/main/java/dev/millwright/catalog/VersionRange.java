@@ -12,10 +12,13 @@ import org.semver4j.RangesListFactory;
 public final class VersionRange {
     private final String text;
     private final RangesList ranges;
+    /** Exactly these versions, or null for a range in the syntax. */
+    private final java.util.Set<Version> exactly;
 
-    private VersionRange(String text, RangesList ranges) {
+    private VersionRange(String text, RangesList ranges, java.util.Set<Version> exactly) {
         this.text = text;
         this.ranges = ranges;
+        this.exactly = exactly;
     }
 
     /**
@@ -39,11 +42,24 @@ public final class VersionRange {
         if (r == null || (r.get().isEmpty() && !t.equals("*") && !t.isEmpty())) {
             throw new IllegalArgumentException("\"" + text + "\" is not a version range");
         }
-        return new VersionRange(t, r);
+        return new VersionRange(t, r, null);
+    }
+
+    /**
+     * Exactly the given versions, such as those of a pack that fix a vulnerability: they need not be contiguous
+     * (a later release may bring the hole back), and vendor versions ("580.95.05") read as written.
+     *
+     * @throws IllegalArgumentException when there are none
+     */
+    public static VersionRange anyOf(java.util.Collection<Version> versions) {
+        if (versions.isEmpty()) throw new IllegalArgumentException("versions: must hold at least one version");
+        java.util.List<Version> sorted = versions.stream().distinct().sorted().toList();
+        String text = "one of " + String.join(", ", sorted.stream().map(Version::toString).toList());
+        return new VersionRange(text, null, java.util.Set.copyOf(sorted));
     }
 
     public boolean contains(Version v) {
-        return ranges.isSatisfiedBy(v.semver());
+        return exactly != null ? exactly.contains(v) : ranges.isSatisfiedBy(v.semver());
     }
 
     @Override

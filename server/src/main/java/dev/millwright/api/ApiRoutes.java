@@ -43,6 +43,7 @@ public final class ApiRoutes {
     private final RenderHandlers render;
     private final UpgradeHandlers upgrades;
     private final SbomHandlers sboms;
+    private final RemediationHandlers remediations;
 
     private final Runnable beforeScrape;
 
@@ -58,6 +59,7 @@ public final class ApiRoutes {
         this.render = new RenderHandlers(api, gate);
         this.upgrades = new UpgradeHandlers(api, gate);
         this.sboms = new SbomHandlers(api, gate);
+        this.remediations = new RemediationHandlers(api, gate);
         this.metrics = metrics;
         this.openApi = Json.bytes(OpenApiDocument.build(api.kinds(), version));
     }
@@ -100,6 +102,7 @@ public final class ApiRoutes {
         r.get("/api/v1/tenants/{tenant}/environments/{name}/manifests", render::environment);
         r.get("/api/v1/tenants/{tenant}/environments/{name}/upgrade-plan", upgrades::plan);
         r.get("/api/v1/tenants/{tenant}/environments/{name}/sbom", sboms::sbom);
+        r.get("/api/v1/tenants/{tenant}/environments/{name}/remediation", remediations::remediation);
         r.get("/api/v1/tenants/{tenant}/{plural}", ctx -> resources.list(ctx, tenantKind(ctx), ctx.pathParam("tenant")));
         r.post("/api/v1/tenants/{tenant}/{plural}", ctx -> resources.create(ctx, tenantKind(ctx), ctx.pathParam("tenant")));
         r.get("/api/v1/tenants/{tenant}/{plural}/{name}", ctx -> resources.get(ctx, tenantKind(ctx), ctx.pathParam("tenant"), ctx.pathParam("name")));
