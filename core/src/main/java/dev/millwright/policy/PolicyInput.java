@@ -100,8 +100,12 @@ public final class PolicyInput {
      * GPUs; a workload is confidential when it asks to be or its tenant requires it; an unclassified one is internal.
      */
     public static Map<String, Object> workload(Resource w, boolean tenantConfidential, String createdBy) {
+        return workload(w, (long) w.spec().path("replicas").asInt(1) * w.spec().path("gpusPerReplica").asInt(0), tenantConfidential, createdBy);
+    }
+
+    /** {@link #workload(Resource, boolean, String)} with its GPUs counted by the caller (per replica from its AppTemplate's profile, say). */
+    public static Map<String, Object> workload(Resource w, long gpus, boolean tenantConfidential, String createdBy) {
         JsonNode s = w.spec();
-        long gpus = (long) s.path("replicas").asInt(1) * s.path("gpusPerReplica").asInt(0);
         return Map.of("name", w.name(), "app", s.path("app").asText(""), "project", s.path("project").asText(""),
                 "gpus", gpus, "gpuModel", s.path("gpuModel").asText(""),
                 "dataClassification", s.path("dataClassification").asText("internal"),

@@ -102,7 +102,8 @@ final class Fleet {
 
         /** Whether one more replica's CPU and memory fit here; untracked (zero) capacity always fits. */
         boolean fits(Scheduler.Request r) {
-            return (spec.cpuMillis() == 0 || cpuFree >= r.cpuMillis()) && (spec.memoryMiB() == 0 || memoryFree >= r.memoryMiB());
+            return (spec.cpuMillis() == 0 || cpuFree >= r.cpuMillis()) && (spec.memoryMiB() == 0 || memoryFree >= r.memoryMiB())
+                    && !r.excludedNodes().contains(name);
         }
 
         /** The most used shared GPU here that still has {@code share} thousandths free; -1 if none. */

@@ -15,14 +15,16 @@ import java.util.TreeSet;
  * GPU by GPU (a GPU whose shares are not all freed stays shared), until the slots cover the gang. Candidates
  * are borrowed, preemptible work of other queues in the same partition, in reclaim order, up to twice what
  * the request still lacks: past that, fragmentation rather than capacity keeps it out, and preempting more
- * would not help. CPU and memory are not counted: when GPU room is already there, nothing is preempted.
+ * would not help. CPU and memory are not counted: when GPU room is already there, nothing is preempted. A
+ * request kept off some nodes by policy preempts nobody: the slots counted here include those nodes.
  */
 final class Reclaim {
     private Reclaim() {
     }
 
     static List<Scheduler.Running> victims(Scheduler.Request r, Fleet.Pool pool, Fleet fleet, TreeSet<Scheduler.Running> borrowed) {
-        if (pool == null || borrowed == null || borrowed.isEmpty()) return List.of();
+        // the room preemption frees may be on nodes the request may not use: it waits for room it can use instead
+        if (pool == null || borrowed == null || borrowed.isEmpty() || !r.excludedNodes().isEmpty()) return List.of();
         int share = r.gpuShare();
         boolean shared = share < Fleet.WHOLE;
         int need = r.gpusPerReplica();

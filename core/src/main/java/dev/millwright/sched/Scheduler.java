@@ -8,6 +8,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.TreeSet;
 
 /**
@@ -65,9 +66,12 @@ public final class Scheduler {
      *               rather than packed together (jobs)
      * @param cpuMillis each replica's CPU in millicores; 0 when it does not say
      * @param memoryMiB each replica's memory in MiB; 0 when it does not say
+     * @param excludedNodes nodes of its partition it may not use (those its placement policies refuse); a
+     *                      request with any is never given room by preemption, since the room freed may be on them
      */
     public record Request(String id, String queue, PriorityClass priority, int replicas, int gpusPerReplica, String gpuModel,
-                          long sequence, String partition, int gpuShare, boolean spread, int cpuMillis, int memoryMiB) {
+                          long sequence, String partition, int gpuShare, boolean spread, int cpuMillis, int memoryMiB,
+                          Set<String> excludedNodes) {
         public Request {
             Objects.requireNonNull(id, "id");
             Objects.requireNonNull(queue, "queue");
@@ -78,6 +82,12 @@ public final class Scheduler {
             if (gpuShare < 1 || gpuShare > 1000) throw new IllegalArgumentException(id + ": gpuShare must be 1..1000 thousandths of a GPU");
             if (gpuShare < 1000 && gpusPerReplica != 1) throw new IllegalArgumentException(id + ": a share of a GPU is for one GPU per replica");
             if (cpuMillis < 0 || memoryMiB < 0) throw new IllegalArgumentException(id + ": cpuMillis and memoryMiB must not be negative");
+            excludedNodes = Set.copyOf(excludedNodes);
+        }
+
+        public Request(String id, String queue, PriorityClass priority, int replicas, int gpusPerReplica, String gpuModel,
+                       long sequence, String partition, int gpuShare, boolean spread, int cpuMillis, int memoryMiB) {
+            this(id, queue, priority, replicas, gpusPerReplica, gpuModel, sequence, partition, gpuShare, spread, cpuMillis, memoryMiB, Set.of());
         }
 
         public Request(String id, String queue, PriorityClass priority, int replicas, int gpusPerReplica, String gpuModel,
@@ -90,25 +100,30 @@ public final class Scheduler {
         }
 
         public Request inPartition(String p) {
-            return new Request(id, queue, priority, replicas, gpusPerReplica, gpuModel, sequence, p, gpuShare, spread, cpuMillis, memoryMiB);
+            return new Request(id, queue, priority, replicas, gpusPerReplica, gpuModel, sequence, p, gpuShare, spread, cpuMillis, memoryMiB, excludedNodes);
         }
 
         public Request withGpuShare(int milli) {
-            return new Request(id, queue, priority, replicas, gpusPerReplica, gpuModel, sequence, partition, milli, spread, cpuMillis, memoryMiB);
+            return new Request(id, queue, priority, replicas, gpusPerReplica, gpuModel, sequence, partition, milli, spread, cpuMillis, memoryMiB, excludedNodes);
         }
 
         public Request withSpread(boolean s) {
-            return new Request(id, queue, priority, replicas, gpusPerReplica, gpuModel, sequence, partition, gpuShare, s, cpuMillis, memoryMiB);
+            return new Request(id, queue, priority, replicas, gpusPerReplica, gpuModel, sequence, partition, gpuShare, s, cpuMillis, memoryMiB, excludedNodes);
         }
 
         /** Each replica's CPU in millicores. */
         public Request withCpuMillis(int millis) {
-            return new Request(id, queue, priority, replicas, gpusPerReplica, gpuModel, sequence, partition, gpuShare, spread, millis, memoryMiB);
+            return new Request(id, queue, priority, replicas, gpusPerReplica, gpuModel, sequence, partition, gpuShare, spread, millis, memoryMiB, excludedNodes);
+        }
+
+        /** Nodes of its partition it may not use. */
+        public Request excluding(Set<String> nodes) {
+            return new Request(id, queue, priority, replicas, gpusPerReplica, gpuModel, sequence, partition, gpuShare, spread, cpuMillis, memoryMiB, nodes);
         }
 
         /** Each replica's memory in MiB. */
         public Request withMemoryMiB(int mib) {
-            return new Request(id, queue, priority, replicas, gpusPerReplica, gpuModel, sequence, partition, gpuShare, spread, cpuMillis, mib);
+            return new Request(id, queue, priority, replicas, gpusPerReplica, gpuModel, sequence, partition, gpuShare, spread, cpuMillis, mib, excludedNodes);
         }
 
         /** All its replicas' GPUs in thousandths. */

@@ -49,6 +49,30 @@ class SchedulerTest {
     }
 
     @Test
+    void nodesARequestMayNotUseAreNeverChosenAndNobodyIsPreemptedForIt() {
+        Scheduler s = twoQueues(Share.of(8), Share.of(8));
+        // best fit would pick n1 for both; a policy keeps "kept" off n1
+        s.submit(request("first", "vision", PriorityClass.TRAINING, 1, 2));
+        s.submit(request("kept", "vision", PriorityClass.TRAINING, 1, 2).excluding(java.util.Set.of("n1")));
+        List<Decision> ds = s.cycle();
+        assertThat(((Bind) only(ds, "first")).placements().get(0).machine()).isEqualTo("n1");
+        assertThat(((Bind) only(ds, "kept")).placements().get(0).machine()).isEqualTo("n2");
+
+        // every node refused: it waits
+        s.submit(request("nowhere", "vision", PriorityClass.TRAINING, 1, 1).excluding(java.util.Set.of("n1", "n2")));
+        assertThat(only(s.cycle(), "nowhere")).isInstanceOf(Wait.class);
+
+        // a borrower fills n2; nlp's request within its guarantee may only use n2, so it preempts nobody and waits
+        Scheduler t = twoQueues(Share.of(8), Share.of(8));
+        t.submit(request("borrow", "vision", PriorityClass.TRAINING, 2, 8));
+        assertThat(only(t.cycle(), "borrow")).isInstanceOf(Bind.class);
+        t.submit(request("mine", "nlp", PriorityClass.BATCH, 1, 8).excluding(java.util.Set.of("n1")));
+        List<Decision> after = t.cycle();
+        assertThat(after).noneMatch(d -> d instanceof Preempt);
+        assertThat(only(after, "mine")).isInstanceOf(Wait.class);
+    }
+
+    @Test
     void idleCapacityIsLentAndReclaimedByPreemptingTheBorrower() {
         Scheduler s = twoQueues(Share.of(8), Share.of(8));
         s.submit(request("big", "vision", PriorityClass.TRAINING, 2, 6));

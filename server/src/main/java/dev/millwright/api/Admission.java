@@ -3,6 +3,10 @@ package dev.millwright.api;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.millwright.catalog.Catalog;
 import dev.millwright.catalog.TemplateCheck;
+import dev.millwright.control.policy.PolicyInputs;
+import dev.millwright.policy.Policy;
+import dev.millwright.policy.PolicyEngine;
+import dev.millwright.policy.Subject;
 import dev.millwright.fleet.FleetKinds;
 import dev.millwright.resource.InvalidResourceException;
 import dev.millwright.resource.KindDefinition;
@@ -11,6 +15,8 @@ import dev.millwright.resource.Resource;
 import dev.millwright.store.ListOptions;
 import dev.millwright.store.ResourcePage;
 import dev.millwright.store.ResourceStore;
+import dev.millwright.tenancy.Principal;
+import dev.millwright.tenancy.Role;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -31,15 +37,13 @@ final class Admission {
         this.clock = clock;
     }
 
-    void admit(KindDefinition kind, Resource r) {
-        admit(kind, r, null);
-    }
-
     /**
      * @param previous the object before an update, or null: references it already had are not checked again,
      *                 so an object whose site was deleted can still be changed (to be moved elsewhere, say)
+     * @param caller who writes it, as policies see them
+     * @return what Warn policies object to: the write goes ahead, and the caller is told
      */
-    void admit(KindDefinition kind, Resource r, Resource previous) {
+    List<String> admit(KindDefinition kind, Resource r, Resource previous, Principal caller) {
         Map<String, List<String>> errors = new TreeMap<>();
         java.util.Set<dev.millwright.resource.ResourceKey> had = new java.util.HashSet<>();
         if (previous != null) kind.references().apply(previous).forEach(ref -> had.add(ref.key()));
@@ -75,6 +79,42 @@ final class Admission {
                     + previous.spec().path("template").asText() + " at a new version instead");
         }
         if (!errors.isEmpty()) throw new InvalidResourceException(r.key().describe(), errors);
+        PolicyEngine.Decision decision = policies(kind, r, previous, caller);
+        if (!decision.allowed()) {
+            Map<String, List<String>> denials = new TreeMap<>();
+            decision.denials().forEach(v -> denials.computeIfAbsent("policies." + v.policy(), k -> new ArrayList<>()).add(v.message()));
+            throw new InvalidResourceException(r.key().describe() + " is denied by policy", denials);
+        }
+        return decision.warnings().stream().map(PolicyEngine.Verdict::toString).toList();
+    }
+
+    /**
+     * The policies of the object's subject: a template when it is published (published versions never change),
+     * an environment or a workload on every write.
+     */
+    private PolicyEngine.Decision policies(KindDefinition kind, Resource r, Resource previous, Principal caller) {
+        Subject subject = switch (kind.kind()) {
+            case dev.millwright.catalog.CatalogKinds.STACK_TEMPLATE -> previous == null ? Subject.STACK_TEMPLATE : null;
+            case dev.millwright.catalog.CatalogKinds.ENVIRONMENT -> Subject.ENVIRONMENT;
+            case dev.millwright.workload.WorkloadKinds.WORKLOAD -> Subject.WORKLOAD;
+            default -> null;
+        };
+        List<Policy> policies = subject == null ? List.of()
+                : PolicyInputs.policies(store).stream().filter(p -> p.appliesTo(subject, r.tenant())).toList();
+        if (policies.isEmpty()) return new PolicyEngine.Decision(List.of(), List.of());
+        PolicyInputs inputs = new PolicyInputs(store);
+        Map<String, Object> input = switch (subject) {
+            case STACK_TEMPLATE -> inputs.stackTemplate(r);
+            case ENVIRONMENT -> inputs.environment(r);
+            default -> inputs.workload(r, previous == null ? callerOf(caller, r.tenant()) : inputs.creatorOf(previous));
+        };
+        return PolicyEngine.judge(policies, subject, r.tenant(), input);
+    }
+
+    /** The caller as policies see them: the identity stamped on what they create, and their role in the tenant. */
+    static PolicyInputs.Caller callerOf(Principal p, String tenant) {
+        Role role = p.roleIn(tenant);
+        return new PolicyInputs.Caller(p.identity(), p.name(), role == null ? List.of() : List.of(role.wireName()));
     }
 
     /**
@@ -82,6 +122,14 @@ final class Admission {
      * their end of life. Sent back as HTTP {@code Warning} headers, as Kubernetes does for deprecations.
      */
     List<String> warnings(KindDefinition kind, Resource r) {
+        if (kind.kind().equals(dev.millwright.policy.PolicyKinds.POLICY)) {
+            // a policy judges writes from now on; what it says of the objects already there is worth knowing at once
+            Policy.Compiled compiled = Policy.compile(r.name(), r.spec());
+            if (!compiled.ok()) return List.of();
+            var report = dev.millwright.control.policy.PolicyReview.review(store, compiled.policy());
+            return report.violations().isEmpty() ? List.of() : List.of("policy " + r.name() + " " + PolicyHandlers.summary(compiled.policy(), report)
+                    + "; see millwright policy test " + r.name());
+        }
         if (!kind.kind().equals(dev.millwright.catalog.CatalogKinds.STACK_TEMPLATE)) return List.of();
         return TemplateCheck.check(catalog(), r.spec(), java.time.LocalDate.ofInstant(clock.instant(), java.time.ZoneOffset.UTC))
                 .warnings().stream().map(dev.millwright.catalog.Warning::message).toList();

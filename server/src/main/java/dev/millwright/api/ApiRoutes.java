@@ -44,6 +44,7 @@ public final class ApiRoutes {
     private final UpgradeHandlers upgrades;
     private final SbomHandlers sboms;
     private final RemediationHandlers remediations;
+    private final PolicyHandlers policies;
 
     private final Runnable beforeScrape;
 
@@ -60,6 +61,7 @@ public final class ApiRoutes {
         this.upgrades = new UpgradeHandlers(api, gate);
         this.sboms = new SbomHandlers(api, gate);
         this.remediations = new RemediationHandlers(api, gate);
+        this.policies = new PolicyHandlers(api, gate);
         this.metrics = metrics;
         this.openApi = Json.bytes(OpenApiDocument.build(api.kinds(), version));
     }
@@ -96,6 +98,7 @@ public final class ApiRoutes {
         r.get("/api/v1/audit/verify", admin::verifyAudit);
         r.get("/api/v1/events", ctx -> admin.events(ctx, null));
         r.get("/api/v1/tenants/{tenant}/events", ctx -> admin.events(ctx, ctx.pathParam("tenant")));
+        r.post("/api/v1/policies/test", policies::test);
 
         // tenant-scoped objects
         r.get("/api/v1/tenants/{tenant}/workloads/{name}/manifests", render::workload);

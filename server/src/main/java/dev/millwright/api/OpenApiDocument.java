@@ -57,6 +57,8 @@ final class OpenApiDocument {
         paths.set("/api/v1/twin/advance", Json.object().set("post", simple("Advance the twin's clock by {seconds}", "200")));
         paths.set("/api/v1/whoami", Json.object().set("get", simple("The caller's identity and roles", "200")));
         paths.set("/api/v1/kinds", Json.object().set("get", simple("The kinds this server serves", "200")));
+        paths.set("/api/v1/policies/test", Json.object().set("post", simple(
+                "Judge a Policy manifest against every existing object it covers, writing nothing (platform admins)", "200")));
         String env = "/api/v1/tenants/{tenant}/environments/{name}";
         paths.set(env + "/manifests", Json.object().set("get", simple("The Kubernetes objects the environment's workloads render to", "200")));
         paths.set(env + "/upgrade-plan", Json.object().set("get", simple("What moving the environment to ?to=TEMPLATE@VERSION would do", "200")));

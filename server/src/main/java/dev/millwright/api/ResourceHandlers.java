@@ -24,6 +24,7 @@ import dev.millwright.tenancy.Verb;
 import io.javalin.http.Context;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /** get, list, create, replace, patch, delete and status of every kind, through the same checks. */
@@ -127,12 +128,13 @@ final class ResourceHandlers {
         String tenant = tenantOf(kind, pathTenant, body);
         Principal p = gate.authorize(ctx, new Target(Verb.CREATE, kind, tenant, body.name()));
         Resource wanted = new Resource(kind.kind(), new ObjectMeta(body.name(), tenant, body.metadata().labels(),
-                body.metadata().annotations(), null, 0, 0, null), body.spec(), null);
+                createdBy(kind, body.metadata().annotations(), p.identity()), null, 0, 0, null), body.spec(), null);
         Validation.validate(kind, wanted);
-        admission.admit(kind, wanted);
+        List<String> warnings = new ArrayList<>(admission.admit(kind, wanted, null, p));
         Resource stored = api.store().create(wanted, WriteContext.of(p.identity()));
         afterWrite(kind);
-        for (String w : admission.warnings(kind, stored)) {
+        warnings.addAll(admission.warnings(kind, stored));
+        for (String w : warnings) {
             ctx.res().addHeader("Warning", "299 - \"" + w.replace("\"", "'") + "\"");
         }
         respond(ctx, 201, ResourceCodec.toJson(stored));
@@ -148,7 +150,7 @@ final class ResourceHandlers {
             if (expected != 0 && expected != current.resourceVersion()) {
                 throw ResourceStore.stale(key, expected, current.resourceVersion());
             }
-            return admitted(kind, current, body);
+            return admitted(kind, current, body, p);
         }, WriteContext.of(p.identity()), "update");
         afterWrite(kind);
         respond(ctx, 200, ResourceCodec.toJson(stored));
@@ -169,7 +171,7 @@ final class ResourceHandlers {
             if (!sentRv.isMissingNode() && !sentRv.isNull() && next.resourceVersion() != current.resourceVersion()) {
                 throw ResourceStore.stale(key, next.resourceVersion(), current.resourceVersion());
             }
-            return admitted(kind, current, next);
+            return admitted(kind, current, next, p);
         }, WriteContext.of(p.identity()), "patch");
         afterWrite(kind);
         respond(ctx, 200, ResourceCodec.toJson(stored));
@@ -222,14 +224,29 @@ final class ResourceHandlers {
      * What a replace or a patch writes: the wanted labels, annotations and spec on the current object (status
      * and server-owned metadata stay), validated and admitted.
      */
-    private Resource admitted(KindDefinition kind, Resource current, Resource wanted) {
+    private Resource admitted(KindDefinition kind, Resource current, Resource wanted, Principal p) {
         ObjectMeta m = current.metadata();
+        Map<String, String> annotations = new java.util.TreeMap<>(wanted.metadata().annotations());
+        String creator = m.annotations().get(dev.millwright.control.policy.PolicyInputs.CREATED_BY);
+        if (creator != null) annotations.put(dev.millwright.control.policy.PolicyInputs.CREATED_BY, creator);
+        else annotations.remove(dev.millwright.control.policy.PolicyInputs.CREATED_BY);
         Resource next = new Resource(kind.kind(), new ObjectMeta(m.name(), m.tenant(), wanted.metadata().labels(),
-                wanted.metadata().annotations(), m.uid(), m.resourceVersion(), m.generation(), m.creationTimestamp()),
+                annotations, m.uid(), m.resourceVersion(), m.generation(), m.creationTimestamp()),
                 wanted.spec(), current.status());
         Validation.validate(kind, next);
-        admission.admit(kind, next, current);
+        admission.admit(kind, next, current, p);
         return next;
+    }
+
+    /**
+     * Who created a workload is the server's to say, whatever the body claims: the policies that limit a
+     * practitioner's GPUs count their workloads by it.
+     */
+    private static Map<String, String> createdBy(KindDefinition kind, Map<String, String> annotations, String identity) {
+        Map<String, String> out = new java.util.TreeMap<>(annotations);
+        if (kind.kind().equals(dev.millwright.workload.WorkloadKinds.WORKLOAD)) out.put(dev.millwright.control.policy.PolicyInputs.CREATED_BY, identity);
+        else out.remove(dev.millwright.control.policy.PolicyInputs.CREATED_BY);
+        return out;
     }
 
     private static Resource parseBody(Context ctx, KindDefinition kind) {

@@ -20,7 +20,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 /**
  * The first platform admin: user {@code admin}, created on first start, with a token in
  * {@code <data dir>/admin.token} (mode 0600). A token file that still works is kept; otherwise a new token is
- * issued and the file replaced.
+ * issued and the file replaced. The first start also stores the default policy set.
  */
 final class Bootstrap {
     static final String ADMIN = "admin";
@@ -36,6 +36,7 @@ final class Bootstrap {
                 store.create(new Resource(TenancyKinds.USER, ObjectMeta.named(ADMIN, ""),
                         Json.object().put("displayName", "Platform administrator").put("platformAdmin", true), null),
                         WriteContext.of(ACTOR));
+                defaultPolicies(store);
             } catch (ConflictException e) {
                 // another replica created it first
             }
@@ -52,6 +53,22 @@ final class Bootstrap {
             return file;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write the admin token to " + file, e);
+        }
+    }
+
+    /**
+     * The shipped policy set, on first start only: a team that deletes or changes one keeps its choice across
+     * restarts.
+     */
+    private static void defaultPolicies(ResourceStore store) {
+        for (com.fasterxml.jackson.databind.JsonNode m : dev.millwright.policy.DefaultPolicies.manifests()) {
+            Resource policy = new Resource(dev.millwright.policy.PolicyKinds.POLICY, ObjectMeta.named(m.path("metadata").path("name").asText(), ""),
+                    (com.fasterxml.jackson.databind.node.ObjectNode) m.path("spec"), null);
+            try {
+                store.create(policy, WriteContext.of(ACTOR));
+            } catch (ConflictException e) {
+                // a replica starting beside this one wrote it
+            }
         }
     }
 

@@ -111,7 +111,7 @@ class WorkloadApiTest {
         // two whole nodes: within the quota (2 + 16 of 24) but not on the nodes while chat holds two GPUs
         expect(server.call("POST", "/api/v1/tenants/acme/workloads", ben, workload("train",
                 "{\"environment\":\"prod\",\"app\":\"pytorch-training\",\"replicas\":2,\"work\":{\"gpuHours\":4},\"parameters\":{\"image\":\"ghcr.io/acme/train:1\",\"script\":\"train.py\"}}")), 201);
-        JsonNode waiting = awaitWorkload("train", s -> s.path("phase").asText().equals("Pending") && s.path("reason").asText().startsWith("queue"), "pending");
+        JsonNode waiting = awaitWorkload("train", s -> s.path("phase").asText().equals("Pending") && s.path("reason").asText().startsWith("queue "), "pending");
         // the tenant has no queue: it borrows what is idle, and only 14 GPUs are
         assertThat(waiting.path("reason").asText()).isEqualTo("queue acme/(default) has no H100 80GB guarantee and borrows idle GPUs: 14 can be borrowed now, 16 needed");
         assertThat(waiting.path("queue").asText()).isEqualTo("acme/(default)");

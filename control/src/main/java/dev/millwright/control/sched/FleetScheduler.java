@@ -7,6 +7,7 @@ import dev.millwright.catalog.CatalogKinds;
 import dev.millwright.control.Controller;
 import dev.millwright.control.ControllerContext;
 import dev.millwright.control.Result;
+import dev.millwright.control.policy.PlacementPolicies;
 import dev.millwright.fleet.FleetKinds;
 import dev.millwright.fleet.GpuModels;
 import dev.millwright.resource.Json;
@@ -109,6 +110,10 @@ public final class FleetScheduler implements Controller {
         }
         checkpointForRollouts(ctx, store, workloads);
         Map<String, String> reasons = new HashMap<>();
+        Map<String, String> policyNotes = new HashMap<>();
+        PlacementPolicies placement = PlacementPolicies.load(store);
+        Map<String, String> modelOf = new HashMap<>();
+        fleet.nodes().forEach(n -> modelOf.put(n.name(), n.gpuModel()));
         for (Resource w : waiting) {
             String id = w.tenant() + "/" + w.name();
             JsonNode req = w.status().path("request");
@@ -119,9 +124,22 @@ public final class FleetScheduler implements Controller {
                 reasons.put(id, overQuota);
                 continue;
             }
+            String partition = fleet.partition(w.tenant(), w.spec().path("environment").asText());
+            // the nodes with its GPU model: those the engine would choose among
+            String model = w.status().path("gpuModel").asText(req.path("gpuModel").asText());
+            Set<String> nodes = new HashSet<>();
+            for (String n : fleet.machinesByPartition().getOrDefault(partition, Set.of())) if (model.equals(modelOf.get(n))) nodes.add(n);
+            PlacementPolicies.Refusals refused = placement.judge(w, nodes);
+            if (!refused.nodes().isEmpty() && refused.nodes().size() == nodes.size()) {
+                reasons.put(id, "its placement policies refuse every " + model + " node of its environment (" + nodes.size() + "): " + refused.reason());
+                continue;
+            }
+            if (!refused.nodes().isEmpty()) {
+                policyNotes.put(id, "; its placement policies refuse " + refused.nodes().size() + " of its " + nodes.size() + " " + model + " nodes ("
+                        + refused.reason() + ")");
+            }
             String engineId = w.status().path("placements").isEmpty() ? id : id + MORE;
-            engine.submit(request(engineId, queueOf.get(id), w, req, req.path("replicaIndexes").size(),
-                    fleet.partition(w.tenant(), w.spec().path("environment").asText())));
+            engine.submit(request(engineId, queueOf.get(id), w, req, req.path("replicaIndexes").size(), partition).excluding(refused.nodes()));
         }
 
         List<Scheduler.Decision> decisions = engine.cycle(ctx.clock().millis());
@@ -149,7 +167,7 @@ public final class FleetScheduler implements Controller {
             } else if (d instanceof Scheduler.Wait wait) {
                 String more = wait.reason().startsWith("waiting for")
                         ? fleet.notYetSchedulable(fleet.partition(w.tenant(), w.spec().path("environment").asText())) : "";
-                reasons.putIfAbsent(id, wait.reason() + more);
+                reasons.putIfAbsent(id, wait.reason() + more + policyNotes.getOrDefault(id, ""));
             }
         }
         reasons.forEach((id, reason) -> explain(ctx, byId.get(id), queueOf.get(id), reason));
