@@ -12,9 +12,10 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * The Policy kind: a CEL rule over templates, environments, workloads or placements. Platform admins write
- * policies; everyone may read them, since a denied practitioner should be able to read the rule that denied
- * them. An expression that does not compile is refused with its position.
+ * The Policy kind: a CEL rule over templates, environments, workloads or placements. Platform admins write and
+ * read policies: a policy's status names the objects of every tenant it objects to, so it is not for tenants to
+ * read (a denied caller gets the policy's name and message in the denial). An expression that does not compile
+ * is refused with its position.
  */
 public final class PolicyKinds {
     public static final String POLICY = "Policy";
@@ -24,7 +25,7 @@ public final class PolicyKinds {
 
     public static List<KindDefinition> all() {
         return List.of(new KindDefinition(POLICY, "policies", "An admission or placement rule in CEL over templates, environments, workloads and placements.",
-                Scope.PLATFORM, Visibility.ALL_AUTHENTICATED, Set.of(),
+                Scope.PLATFORM, Visibility.PLATFORM_ADMINS, Set.of(),
                 SpecSchema.classpath(PolicyKinds.class, "Policy.json"), PolicyKinds::rules,
                 columns("SUBJECT", "spec.subject", "ENFORCEMENT", "spec.enforcement", "VIOLATIONS", "status.violations", "DESCRIPTION", "spec.description")));
     }

@@ -1,10 +1,12 @@
 package dev.millwright.api;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.millwright.resource.ForbiddenException;
 import dev.millwright.resource.Json;
 import dev.millwright.resource.KindDefinition;
 import dev.millwright.resource.MillwrightException;
 import dev.millwright.resource.NotFoundException;
+import dev.millwright.tenancy.Principal;
 import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
@@ -24,7 +26,7 @@ import java.util.concurrent.TimeUnit;
  *   /api/v1/tenants/{tenant}/environments/{name}/upgrade-plan?to=TEMPLATE@VERSION   what an upgrade would do
  *   /api/v1/tenants/{tenant}/environments/{name}/sbom      its software bill of materials (CycloneDX 1.6 JSON)
  *   /api/v1/tokens, /audit, /audit/verify, /events, /fleet, /whoami, /kinds, /openapi.json
- *   /healthz, /readyz, /metrics
+ *   /healthz, /readyz (no token); /metrics (platform admins: its labels name every tenant)
  * </pre>
  */
 public final class ApiRoutes {
@@ -79,10 +81,7 @@ public final class ApiRoutes {
 
         r.get("/healthz", ctx -> ctx.result("ok"));
         r.get("/readyz", this::ready);
-        r.get("/metrics", ctx -> {
-            beforeScrape.run();
-            ctx.contentType("text/plain; version=0.0.4").result(metrics.scrape());
-        });
+        r.get("/metrics", this::metrics);
         r.get("/api/v1/openapi.json", ctx -> ctx.contentType("application/json").result(openApi));
 
         r.get("/api/v1/whoami", admin::whoami);
@@ -153,6 +152,20 @@ public final class ApiRoutes {
                     .register(metrics)
                     .record((long) (millis * 1_000_000), TimeUnit.NANOSECONDS);
         });
+    }
+
+    /**
+     * Prometheus metrics, for platform admins only: they are labelled with every tenant's name and its
+     * environments' names (workloads, queues, vulnerabilities), which no tenant may learn of another.
+     * Prometheus scrapes with a platform admin's bearer token.
+     */
+    private void metrics(Context ctx) {
+        Principal p = gate.caller(ctx).principal();
+        if (!p.platformAdmin()) {
+            throw new ForbiddenException(p.identity() + " may not read the metrics; they name every tenant's objects: platform admins only");
+        }
+        beforeScrape.run();
+        ctx.contentType("text/plain; version=0.0.4").result(metrics.scrape());
     }
 
     private void ready(Context ctx) {

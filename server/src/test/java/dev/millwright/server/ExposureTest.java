@@ -53,7 +53,7 @@ class ExposureTest {
         assertThat(finding.path("package").asText()).isEqualTo("PyPI vllm 0.9.2");
         assertThat(finding.path("score").asDouble()).isEqualTo(9.8);
         assertThat(finding.path("fixedIn").asText()).isEqualTo("1.0.0");
-        String metrics = server.call("GET", "/metrics", null, null).body();
+        String metrics = server.admin("GET", "/metrics", null).body();
         assertThat(metrics).containsPattern("millwright_vulnerabilities\\{[^}]*environment=\"serve\"[^}]*rating=\"critical\"[^}]*tenant=\"acme\"[^}]*\\} 1\\.0");
 
         ApiFixtures.expect(server.admin("DELETE", "/api/v1/advisories/ghsa-test-0001", null), 200);

@@ -173,7 +173,7 @@ class SchedulingTest {
         assertThat(get(server, "/api/v1/tenants/acme/workloads/vision-train").path("status").path("phase").asText()).isEqualTo("Pending");
         JsonNode listed = expect(server.call("GET", "/api/v1/tenants/acme/workloads", ben, null), 200);
         assertThat(listed.path("items").toString()).contains(waiting.path("reason").asText());
-        String metrics = server.call("GET", "/metrics", null, null).body();
+        String metrics = server.admin("GET", "/metrics", null).body();
         assertThat(metrics).contains("millwright_queue_length{tenant=\"acme\"} 1.0").contains("millwright_gpu_utilization{model=\"H100 80GB\"}");
     }
 

@@ -37,7 +37,7 @@ class ServerSmokeTest {
             assertThat(events.body()).contains("UnknownMembers");
             var verify = s.admin("GET", "/api/v1/audit/verify", null);
             assertThat(verify.body()).contains("\"intact\":true");
-            var metrics = s.call("GET", "/metrics", null, null);
+            var metrics = s.admin("GET", "/metrics", null);
             assertThat(metrics.body()).contains("millwright_http_requests");
         }
     }

@@ -127,8 +127,12 @@ class SharedPoolTest {
         JsonNode preempted = get(server, "/api/v1/tenants/acme/workloads/big").path("status");
         assertThat(preempted.path("phase").asText()).isEqualTo("Pending");
         assertThat(preempted.path("preemptions").asInt()).isEqualTo(1);
-        assertThat(get(server, "/api/v1/events?kind=Workload&name=big&tenant=acme").path("items").toString())
-                .contains("preempted by globex/mine", "queue acme/acme borrowed H100 80GB GPUs that queue globex/globex needs within its guarantee");
+        // acme learns why, and nothing of globex's names (issue 7: tenant isolation)
+        String seenByAcme = expect(server.call("GET", "/api/v1/events?kind=Workload&name=big&tenant=acme", ben, null), 200).path("items").toString()
+                + expect(server.call("GET", "/api/v1/tenants/acme/workloads/big", ben, null), 200).path("status");
+        assertThat(seenByAcme).contains("preempted by a workload of another tenant",
+                "queue acme/acme borrowed H100 80GB GPUs that a queue of another tenant needs within its guarantee");
+        assertThat(seenByAcme).doesNotContain("globex");
         assertThat(mine.path("placements").get(0).path("machine").asText()).isIn("s1", "s2");
         // each tenant still sees only its own workloads
         assertThat(server.call("GET", "/api/v1/tenants/acme/workloads/big", gus, null).statusCode()).isEqualTo(404);

@@ -98,7 +98,7 @@ class WorkloadApiTest {
         // an inference service spreads its replicas over nodes, so that losing one node loses one replica
         assertThat(chat.path("placements").get(0).path("machine").asText()).isNotEqualTo(chat.path("placements").get(1).path("machine").asText());
         assertThat(twin.workload("acme/chat/1").state()).isEqualTo(WorkloadObservation.State.RUNNING);
-        String metrics = ApiFixtures.await(() -> dev.millwright.resource.Json.MAPPER.getNodeFactory().textNode(server.call("GET", "/metrics", null, null).body()),
+        String metrics = ApiFixtures.await(() -> dev.millwright.resource.Json.MAPPER.getNodeFactory().textNode(server.admin("GET", "/metrics", null).body()),
                 m -> m.asText().contains("millwright_gpus{model=\"H100 80GB\",state=\"allocated\"} 2.0"), Duration.ofSeconds(10), "allocation metric").asText();
         assertThat(metrics).contains("millwright_gpus{model=\"H100 80GB\",state=\"total\"} 16.0")
                 .contains("millwright_workloads{phase=\"Running\",tenant=\"acme\"} 1.0");
@@ -117,7 +117,7 @@ class WorkloadApiTest {
         assertThat(waiting.path("queue").asText()).isEqualTo("acme/(default)");
         JsonNode listed = expect(server.call("GET", "/api/v1/tenants/acme/workloads", ben, null), 200);
         assertThat(listed.path("items").toString()).contains("14 can be borrowed now");
-        ApiFixtures.await(() -> dev.millwright.resource.Json.MAPPER.getNodeFactory().textNode(server.call("GET", "/metrics", null, null).body()),
+        ApiFixtures.await(() -> dev.millwright.resource.Json.MAPPER.getNodeFactory().textNode(server.admin("GET", "/metrics", null).body()),
                 m -> m.asText().contains("millwright_queue_length{tenant=\"acme\"} 1.0") && m.asText().contains("millwright_queue_oldest_wait_seconds{tenant=\"acme\"}"),
                 Duration.ofSeconds(10), "queue metrics");
 

@@ -87,12 +87,16 @@ public final class FleetScheduler implements Controller {
         ResourceStore store = ctx.store();
         FleetView fleet = FleetView.load(store);
         List<Resource> workloads = store.listAll(ListOptions.all(WorkloadKinds.WORKLOAD)).items();
-        QueueBook queues = new QueueBook(store.listAll(ListOptions.all(SchedKinds.QUEUE)).items());
+        List<Resource> queueObjects = store.listAll(ListOptions.all(SchedKinds.QUEUE)).items();
+        QueueBook queues = new QueueBook(queueObjects);
         Scheduler engine = new Scheduler(starvationAfter);
         fleet.nodes().forEach(engine::addNode);
         Set<String> tenants = new TreeSet<>();
         workloads.forEach(w -> tenants.add(w.tenant()));
         queues.register(engine, fleet.models(), tenants);
+        Set<String> known = new TreeSet<>(tenants);
+        queueObjects.forEach(q -> known.add(q.tenant()));
+        OtherTenants others = new OtherTenants(known);
 
         Map<String, Resource> byId = new HashMap<>();
         Map<String, String> queueOf = new HashMap<>();
@@ -108,7 +112,7 @@ public final class FleetScheduler implements Controller {
             if (restore(engine, fleet, w, id, queueOf.get(id), terminating, envUse)) restored.add(id);
             if (wantsPlacement(w)) waiting.add(w);
         }
-        checkpointForRollouts(ctx, store, workloads);
+        checkpointForRollouts(ctx, store, workloads, others);
         Map<String, String> reasons = new HashMap<>();
         Map<String, String> policyNotes = new HashMap<>();
         PlacementPolicies placement = PlacementPolicies.load(store);
@@ -151,7 +155,7 @@ public final class FleetScheduler implements Controller {
             preempted.add(p.id());
             Resource victim = byId.get(p.id());
             if (victim == null || !restored.contains(p.id())) continue;
-            preempt(ctx, victim, p);
+            preempt(ctx, victim, p, others);
             victim.status().path("placements").forEach(pl -> pl.path("gpus").forEach(g -> terminating.add(pl.path("machine").asText() + "/" + g.asInt())));
             preemptedFor.computeIfAbsent(p.forId(), k -> new ArrayList<>()).add(p.id());
         }
@@ -170,7 +174,7 @@ public final class FleetScheduler implements Controller {
                 reasons.putIfAbsent(id, wait.reason() + more + policyNotes.getOrDefault(id, ""));
             }
         }
-        reasons.forEach((id, reason) -> explain(ctx, byId.get(id), queueOf.get(id), reason));
+        reasons.forEach((id, reason) -> explain(ctx, byId.get(id), queueOf.get(id), reason, others));
         QueueStatus.write(ctx, queues, engine, fleet.models(), waiting, queueOf);
         return Result.requeueAfter(RESYNC);
     }
@@ -300,22 +304,25 @@ public final class FleetScheduler implements Controller {
         }
     }
 
-    private static void preempt(ControllerContext ctx, Resource victim, Scheduler.Preempt p) {
+    private static void preempt(ControllerContext ctx, Resource victim, Scheduler.Preempt p, OtherTenants others) {
         String phase = victim.status().path("phase").asText();
         if (phase.equals("Preempting") || FINISHED.contains(phase)) return;
         int grace = victim.status().path("placed").path("graceSeconds").asInt(0);
         long now = ctx.clock().millis();
+        // on a shared pool the preemptor, and the queue it needs the GPUs for, may be another tenant's
+        String by = others.asSeenBy(victim.tenant(), p.forId());
+        String why = others.asSeenBy(victim.tenant(), p.reason());
         boolean[] done = {false};
         ctx.updateStatus(victim.key(), s -> {
             String current = s.path("phase").asText();
             if (current.equals("Preempting") || FINISHED.contains(current) || s.path("placements").isEmpty()) return s;
             s.put("phase", "Preempting");
-            s.put("reason", "preempted for " + p.forId() + ": " + p.reason() + (grace > 0 ? "; checkpointing for " + grace + " s" : ""));
-            s.putObject("preemption").put("by", p.forId()).put("reason", p.reason()).put("at", now).put("graceSeconds", grace);
+            s.put("reason", "preempted for " + by + ": " + why + (grace > 0 ? "; checkpointing for " + grace + " s" : ""));
+            s.putObject("preemption").put("by", by).put("reason", why).put("at", now).put("graceSeconds", grace);
             done[0] = true;
             return s;
         });
-        if (done[0]) ctx.event(victim.key(), "Warning", "Preempting", "for " + p.forId() + ": " + p.reason()
+        if (done[0]) ctx.event(victim.key(), "Warning", "Preempting", "for " + by + ": " + why
                 + (grace > 0 ? String.format(Locale.ROOT, "; %d s to checkpoint", grace) : ""));
     }
 
@@ -324,7 +331,7 @@ public final class FleetScheduler implements Controller {
      * for other nodes (the node is out of the schedulable set while it is worked on): the rollout drains the
      * node only after they had that time. Services' replicas are replaced elsewhere when the drain evicts them.
      */
-    private static void checkpointForRollouts(ControllerContext ctx, ResourceStore store, List<Resource> workloads) {
+    private static void checkpointForRollouts(ControllerContext ctx, ResourceStore store, List<Resource> workloads, OtherTenants others) {
         Map<String, String> draining = new HashMap<>();
         for (Resource r : store.listAll(ListOptions.all(dev.millwright.rollout.RolloutKinds.ROLLOUT)).items()) {
             r.status().path("nodes").fields().forEachRemaining(e -> {
@@ -337,13 +344,14 @@ public final class FleetScheduler implements Controller {
         if (draining.isEmpty()) return;
         for (Resource w : workloads) {
             if (!w.status().path("job").asBoolean()) {
-                moveReplicas(ctx, w, draining);
+                moveReplicas(ctx, w, draining, others);
                 continue;
             }
             for (JsonNode p : w.status().path("placements")) {
                 String by = draining.get(p.path("machine").asText());
                 if (by == null) continue;
-                preempt(ctx, w, new Scheduler.Preempt(w.tenant() + "/" + w.name(), by, "node " + p.path("machine").asText() + " is emptied for an upgrade"));
+                preempt(ctx, w, new Scheduler.Preempt(w.tenant() + "/" + w.name(), by, "node " + p.path("machine").asText() + " is emptied for an upgrade"),
+                        others);
                 break;
             }
         }
@@ -353,7 +361,7 @@ public final class FleetScheduler implements Controller {
      * A service's replicas on a node being emptied are marked moving: the workload controller asks for a
      * replacement elsewhere first (a surge) and stops a moving replica only once its replacement runs.
      */
-    private static void moveReplicas(ControllerContext ctx, Resource w, Map<String, String> draining) {
+    private static void moveReplicas(ControllerContext ctx, Resource w, Map<String, String> draining, OtherTenants others) {
         boolean any = false;
         for (JsonNode p : w.status().path("placements")) {
             if (draining.containsKey(p.path("machine").asText()) && !p.path("moving").asBoolean()) any = true;
@@ -371,12 +379,14 @@ public final class FleetScheduler implements Controller {
         });
         if (!moving.isEmpty()) {
             ctx.event(w.key(), "Normal", "Moving", String.join(", ", moving) + ": its node is emptied for an upgrade by "
-                    + draining.values().iterator().next() + "; a replacement starts elsewhere first");
+                    + others.asSeenBy(w.tenant(), draining.values().iterator().next()) + "; a replacement starts elsewhere first");
         }
     }
 
-    private static void explain(ControllerContext ctx, Resource w, String queue, String reason) {
+    private static void explain(ControllerContext ctx, Resource w, String queue, String waitReason, OtherTenants others) {
         if (w == null) return;
+        // a reason may name another tenant's workload: the one backfill is held back for, or a preempted one it waits for
+        String reason = others.asSeenBy(w.tenant(), waitReason);
         JsonNode req = w.status().path("request");
         ctx.updateStatus(w.key(), s -> {
             if (!Json.equivalent(s.path("request"), req)) return s;
