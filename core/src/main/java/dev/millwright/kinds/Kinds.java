@@ -28,6 +28,7 @@ public final class Kinds {
         kinds.addAll(dev.millwright.sched.SchedKinds.all());
         kinds.addAll(dev.millwright.rollout.RolloutKinds.all());
         kinds.addAll(dev.millwright.vulns.VulnKinds.all());
+        kinds.addAll(dev.millwright.secrets.SecretKinds.all());
         return KindRegistry.of(kinds);
     }
 }
