@@ -26,7 +26,7 @@ import javax.crypto.spec.SecretKeySpec;
  * sealed before the primary changed, until a rekey has sealed those again under the primary.
  *
  * <p>Text form (a key file, or {@code MILLWRIGHT_SECRET_KEY}), one key per line or comma-separated, the primary
- * first, {@code #} starting a comment:
+ * first, {@code #} starting a comment to the end of its line:
  * <pre>
  *   k2=BASE64-OF-32-BYTES
  *   k1=BASE64-OF-32-BYTES
@@ -70,35 +70,41 @@ public final class Keyring {
      */
     public static Keyring parse(String text, String source) {
         Map<String, SecretKeySpec> keys = new LinkedHashMap<>();
-        String[] lines = text.split("\\R|,", -1);
+        String[] lines = text.split("\\R", -1);
         for (int i = 0; i < lines.length; i++) {
-            String line = lines[i].strip();
-            if (line.isEmpty() || line.startsWith("#")) continue;
-            String where = source + ": entry " + (i + 1);
-            String id;
-            byte[] key = decode(line);
-            if (key != null) {
-                id = fingerprint(key);
-            } else {
-                int eq = line.indexOf('=');
-                if (eq <= 0) throw new IllegalArgumentException(where + " is neither ID=BASE64 nor BASE64 of a " + KEY_BYTES + "-byte key");
-                id = line.substring(0, eq).strip();
-                if (!ID.matcher(id).matches()) {
-                    throw new IllegalArgumentException(where + ": a key id is 1 to 63 letters, digits, '.', '_' or '-', starting with a letter or digit");
-                }
-                key = decode(line.substring(eq + 1).strip());
-                if (key == null) throw new IllegalArgumentException(where + " (key " + id + ") is not valid base64");
+            int comment = lines[i].indexOf('#'); // base64 never holds '#'
+            for (String entry : (comment < 0 ? lines[i] : lines[i].substring(0, comment)).split(",")) {
+                add(keys, entry.strip(), source + ": line " + (i + 1));
             }
-            if (key.length != KEY_BYTES) {
-                throw new IllegalArgumentException(where + " (key " + id + ") is " + key.length + " bytes; an AES-256 key is "
-                        + KEY_BYTES + " bytes, e.g. the output of: head -c 32 /dev/urandom | base64");
-            }
-            if (keys.put(id, new SecretKeySpec(key, "AES")) != null) throw new IllegalArgumentException(where + ": key id " + id + " appears twice");
         }
         if (keys.isEmpty()) {
             throw new IllegalArgumentException(source + " holds no key; give base64 of " + KEY_BYTES + " random bytes (head -c 32 /dev/urandom | base64)");
         }
         return new Keyring(keys);
+    }
+
+    /** Adds one entry, ID=BASE64 or BASE64, to {@code keys}. */
+    private static void add(Map<String, SecretKeySpec> keys, String entry, String where) {
+        if (entry.isEmpty()) return;
+        String id;
+        byte[] key = decode(entry);
+        if (key != null) {
+            id = fingerprint(key);
+        } else {
+            int eq = entry.indexOf('=');
+            if (eq <= 0) throw new IllegalArgumentException(where + " is neither ID=BASE64 nor BASE64 of a " + KEY_BYTES + "-byte key");
+            id = entry.substring(0, eq).strip();
+            if (!ID.matcher(id).matches()) {
+                throw new IllegalArgumentException(where + ": a key id is 1 to 63 letters, digits, '.', '_' or '-', starting with a letter or digit");
+            }
+            key = decode(entry.substring(eq + 1).strip());
+            if (key == null) throw new IllegalArgumentException(where + " (key " + id + ") is not valid base64");
+        }
+        if (key.length != KEY_BYTES) {
+            throw new IllegalArgumentException(where + " (key " + id + ") is " + key.length + " bytes; an AES-256 key is "
+                    + KEY_BYTES + " bytes, e.g. the output of: head -c 32 /dev/urandom | base64");
+        }
+        if (keys.put(id, new SecretKeySpec(key, "AES")) != null) throw new IllegalArgumentException(where + ": key id " + id + " appears twice");
     }
 
     /** Reads a key file ({@code millwright up --secret-key-file PATH}). */

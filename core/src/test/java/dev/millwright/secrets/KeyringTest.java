@@ -87,7 +87,7 @@ class KeyringTest {
     @Test
     void aRingWithTheOldKeyAfterTheNewPrimaryOpensOldValuesAndSealsUnderTheNewOne() {
         Sealed old = Keyring.parse("k1=" + K1, "test").seal(TOKEN, "hunter2");
-        Keyring rotated = Keyring.parse("# rotated\nk2=" + K2 + "\nk1=" + K1 + "\n", "test");
+        Keyring rotated = Keyring.parse("# rotated, old key below\nk2=" + K2 + "  # new, primary\nk1=" + K1 + "\n", "test");
         assertThat(rotated.primaryId()).isEqualTo("k2");
         assertThat(rotated.ids()).containsExactly("k2", "k1");
         assertThat(rotated.open(TOKEN, old)).isEqualTo("hunter2");
@@ -119,16 +119,17 @@ class KeyringTest {
     void malformedKeyringsAreRefusedNamingTheSourceAndEntryButNeverTheKey() {
         String shortKey = Base64.getEncoder().encodeToString(new byte[16]);
         assertThatThrownBy(() -> Keyring.parse(shortKey, "MILLWRIGHT_SECRET_KEY"))
-                .hasMessageStartingWith("MILLWRIGHT_SECRET_KEY: entry 1 (key k-")
+                .hasMessageStartingWith("MILLWRIGHT_SECRET_KEY: line 1 (key k-")
                 .hasMessageContaining("is 16 bytes; an AES-256 key is 32 bytes")
                 .hasMessageNotContaining(shortKey);
         assertThatThrownBy(() -> Keyring.parse("k1=" + K1 + "\nk2=not*base64", "--secret-key-file keys"))
-                .hasMessage("--secret-key-file keys: entry 2 (key k2) is not valid base64");
-        assertThatThrownBy(() -> Keyring.parse("k1=" + K1 + "\nk1=" + K2, "f")).hasMessage("f: entry 2: key id k1 appears twice");
+                .hasMessage("--secret-key-file keys: line 2 (key k2) is not valid base64");
+        assertThatThrownBy(() -> Keyring.parse("k1=" + K1 + "\nk1=" + K2, "f")).hasMessage("f: line 2: key id k1 appears twice");
+        assertThatThrownBy(() -> Keyring.parse("k1=" + K1 + ", k1=" + K2, "f")).hasMessage("f: line 1: key id k1 appears twice");
         assertThatThrownBy(() -> Keyring.parse("# nothing\n\n", "f")).hasMessageStartingWith("f holds no key");
         assertThatThrownBy(() -> Keyring.parse("", "MILLWRIGHT_SECRET_KEY")).hasMessageStartingWith("MILLWRIGHT_SECRET_KEY holds no key");
-        assertThatThrownBy(() -> Keyring.parse("bad id!=" + K1, "f")).hasMessageStartingWith("f: entry 1: a key id is").hasMessageNotContaining(K1);
-        assertThatThrownBy(() -> Keyring.parse("not a key", "f")).hasMessageStartingWith("f: entry 1 is neither ID=BASE64 nor BASE64");
+        assertThatThrownBy(() -> Keyring.parse("bad id!=" + K1, "f")).hasMessageStartingWith("f: line 1: a key id is").hasMessageNotContaining(K1);
+        assertThatThrownBy(() -> Keyring.parse("not a key", "f")).hasMessageStartingWith("f: line 1 is neither ID=BASE64 nor BASE64");
     }
 
     @Test
