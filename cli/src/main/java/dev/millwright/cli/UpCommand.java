@@ -1,8 +1,8 @@
 package dev.millwright.cli;
 
+import dev.millwright.secrets.Keyring;
 import dev.millwright.server.MillwrightServer;
 import dev.millwright.server.ServerConfig;
-import dev.millwright.secrets.Keyring;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
