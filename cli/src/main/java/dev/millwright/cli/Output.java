@@ -78,12 +78,21 @@ final class Output {
         return sb.toString().stripTrailing();
     }
 
-    /** A column path such as {@code status.phase}; a trailing {@code #} counts the array's items. */
+    /**
+     * A column path such as {@code status.phase}; a trailing {@code #} counts the array's items, a trailing
+     * {@code *} lists the object's field names in order (a secret's keys; PostgreSQL's jsonb keeps its own order).
+     */
     static String column(JsonNode item, String path) {
         boolean count = path.endsWith("#");
+        boolean names = path.endsWith("*");
         JsonNode n = item;
-        for (String part : (count ? path.substring(0, path.length() - 1) : path).split("\\.")) n = n.path(part);
+        for (String part : (count || names ? path.substring(0, path.length() - 1) : path).split("\\.")) n = n.path(part);
         if (count) return Integer.toString(n.size());
+        if (names) {
+            List<String> fields = new ArrayList<>();
+            n.fieldNames().forEachRemaining(fields::add);
+            return fields.isEmpty() ? "<none>" : String.join(",", fields.stream().sorted().toList());
+        }
         if (n.isMissingNode() || n.isNull()) return "<none>";
         return n.isValueNode() ? n.asText() : Json.string(n);
     }

@@ -1,8 +1,13 @@
 package dev.millwright.cli;
 
+import dev.millwright.secrets.Keyring;
 import dev.millwright.server.MillwrightServer;
 import dev.millwright.server.ServerConfig;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
@@ -41,6 +46,13 @@ final class UpCommand implements Callable<Integer> {
     @Option(names = "--twin-faults", description = "inject random faults at realistic rates (default ${DEFAULT-VALUE})", defaultValue = "true", negatable = true, fallbackValue = "true")
     boolean twinFaults;
 
+    @Option(names = "--secret-key-file", paramLabel = "PATH", description = "the keys that seal secret values: ID=BASE64 lines of 32-byte keys,"
+            + " the primary first (or one BASE64 key); else $" + SECRET_KEY_ENV + ", else <data>/secret.key, generated on first start")
+    Path secretKeyFile;
+
+    /** The environment variable that may hold the secret keys, in the key file's form. */
+    static final String SECRET_KEY_ENV = "MILLWRIGHT_SECRET_KEY";
+
     @Option(names = "--lease-seconds", description = "controller lease duration; failover takes about this long (default ${DEFAULT-VALUE})", defaultValue = "15")
     int leaseSeconds;
 
@@ -52,12 +64,14 @@ final class UpCommand implements Callable<Integer> {
             if (password == null) throw new CliException(ExitCodes.USAGE, "environment variable " + dbPasswordEnv + " is not set");
         }
         if (leaseSeconds < 1) throw new CliException(ExitCodes.USAGE, "--lease-seconds must be at least 1");
+        Keyring keys = secretKeys(secretKeyFile, System.getenv());
         ServerConfig config;
         try {
             config = ServerConfig.defaults(data.toAbsolutePath()).withPort(port).withHost(host)
                     .withDatabase(dbUrl, dbUser, password).withDemo(!noDemo)
                     .withLeaseDuration(java.time.Duration.ofSeconds(leaseSeconds))
-                    .withTwin(new ServerConfig.TwinSettings(twinSeed, twinSpeed, twinFaults, true));
+                    .withTwin(new ServerConfig.TwinSettings(twinSeed, twinSpeed, twinFaults, true))
+                    .withSecretKeys(keys);
         } catch (IllegalArgumentException e) {
             throw new CliException(ExitCodes.USAGE, "error: " + e.getMessage());
         }
@@ -76,11 +90,55 @@ final class UpCommand implements Callable<Integer> {
         System.out.println("  data:        " + config.dataDir());
         System.out.println("  database:    " + (dbUrl == null ? "embedded PostgreSQL in " + config.dataDir().resolve("postgres") : dbUrl));
         System.out.println("  admin token: " + server.adminTokenFile() + " (mode 0600)");
+        System.out.println("  secret key:  " + keySource(server, keys));
         System.out.println("  client:      ./millwright get tenants   (reads " + config.dataDir().resolve("config.yaml") + ")");
         System.out.println("Press Ctrl-C to stop.");
         System.out.flush();
         stopped.await();
         return ExitCodes.OK;
+    }
+
+    /**
+     * The keys from {@code --secret-key-file}, else from {@value #SECRET_KEY_ENV}, else null (the server uses the
+     * data directory's key file). A malformed key stops {@code up} here, naming the flag or the variable.
+     */
+    static Keyring secretKeys(Path file, Map<String, String> env) {
+        String fromEnv = env.get(SECRET_KEY_ENV);
+        if (file != null && fromEnv != null) {
+            throw new CliException(ExitCodes.USAGE, "error: the secret keys are given twice, by --secret-key-file and by "
+                    + SECRET_KEY_ENV + "; give one");
+        }
+        try {
+            if (file != null) {
+                warnIfOthersCanRead(file);
+                return Keyring.read(file, "--secret-key-file " + file);
+            }
+            return fromEnv == null ? null : Keyring.parse(fromEnv, SECRET_KEY_ENV);
+        } catch (IllegalArgumentException | java.io.UncheckedIOException e) {
+            throw new CliException(ExitCodes.USAGE, "error: " + e.getMessage());
+        }
+    }
+
+    private static void warnIfOthersCanRead(Path file) {
+        try {
+            var perms = Files.getPosixFilePermissions(file);
+            if (perms.stream().anyMatch(p -> p.name().startsWith("GROUP") || p.name().startsWith("OTHERS"))) {
+                System.err.println("warning: --secret-key-file " + file + " is readable by others (" + PosixFilePermissions.toString(perms)
+                        + "); chmod 600 it");
+            }
+        } catch (IOException | UnsupportedOperationException e) {
+            // unreadable files are reported when they are read; non-POSIX file systems have no modes to check
+        }
+    }
+
+    /** Where the keys came from, and for a generated key file, that it needs a backup. Never the keys. */
+    private String keySource(MillwrightServer server, Keyring keys) {
+        if (keys == null) {
+            return server.secretKeyFile() + " (mode 0600" + (server.secretKeyGenerated()
+                    ? "; generated now: back it up apart from the database, without it secrets cannot be read)" : ")");
+        }
+        return (secretKeyFile != null ? secretKeyFile.toString() : "$" + SECRET_KEY_ENV)
+                + " (primary key " + keys.primaryId() + ", " + keys.ids().size() + " in the ring)";
     }
 
     private static String rootMessage(Throwable e) {

@@ -29,6 +29,7 @@ public final class Kinds {
         kinds.addAll(dev.millwright.rollout.RolloutKinds.all());
         kinds.addAll(dev.millwright.vulns.VulnKinds.all());
         kinds.addAll(dev.millwright.policy.PolicyKinds.all());
+        kinds.addAll(dev.millwright.secrets.SecretKinds.all());
         return KindRegistry.of(kinds);
     }
 }

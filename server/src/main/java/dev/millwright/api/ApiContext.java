@@ -5,6 +5,7 @@ import dev.millwright.resource.KindRegistry;
 import dev.millwright.store.AuditLog;
 import dev.millwright.store.Events;
 import dev.millwright.store.ResourceStore;
+import dev.millwright.store.Secrets;
 import dev.millwright.store.Tokens;
 import dev.millwright.watch.ChangeFeed;
 import java.time.Clock;
@@ -13,5 +14,5 @@ import java.util.function.BooleanSupplier;
 /** What the API's handlers work with. */
 public record ApiContext(KindRegistry kinds, ResourceStore store, ChangeFeed feed, AuditLog audit, Events events,
                          Tokens tokens, Authenticator authenticator, Clock clock, BooleanSupplier leader,
-                         String identity) {
+                         String identity, Secrets secrets) {
 }

@@ -25,6 +25,7 @@ import java.util.concurrent.TimeUnit;
  *   /api/v1/tenants/{tenant}/workloads/{name}/manifests, .../environments/{name}/manifests   Kubernetes YAML
  *   /api/v1/tenants/{tenant}/environments/{name}/upgrade-plan?to=TEMPLATE@VERSION   what an upgrade would do
  *   /api/v1/tenants/{tenant}/environments/{name}/sbom      its software bill of materials (CycloneDX 1.6 JSON)
+ *   /api/v1/secrets/rekey                         seal every secret value under the primary key (POST)
  *   /api/v1/tokens, /audit, /audit/verify, /events, /fleet, /whoami, /kinds, /openapi.json
  *   /healthz, /readyz (no token); /metrics (platform admins: its labels name every tenant)
  * </pre>
@@ -36,6 +37,7 @@ public final class ApiRoutes {
     private final ApiContext api;
     private final Gate gate;
     private final ResourceHandlers resources;
+    private final SecretHandlers secrets;
     private final AdminHandlers admin;
     private final FleetHandlers fleet;
     private final PrometheusMeterRegistry metrics;
@@ -55,7 +57,8 @@ public final class ApiRoutes {
         this.beforeScrape = beforeScrape;
         this.api = api;
         this.gate = new Gate(api);
-        this.resources = new ResourceHandlers(api, gate);
+        this.secrets = new SecretHandlers(api, gate);
+        this.resources = new ResourceHandlers(api, gate, secrets);
         this.admin = new AdminHandlers(api, gate);
         this.fleet = new FleetHandlers(api, gate);
         this.twin = new TwinHandlers(api, gate, twin);
@@ -98,6 +101,7 @@ public final class ApiRoutes {
         r.get("/api/v1/events", ctx -> admin.events(ctx, null));
         r.get("/api/v1/tenants/{tenant}/events", ctx -> admin.events(ctx, ctx.pathParam("tenant")));
         r.post("/api/v1/policies/test", policies::test);
+        r.post("/api/v1/secrets/rekey", secrets::rekey);
 
         // tenant-scoped objects
         r.get("/api/v1/tenants/{tenant}/workloads/{name}/manifests", render::workload);

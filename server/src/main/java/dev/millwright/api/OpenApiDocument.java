@@ -55,6 +55,7 @@ final class OpenApiDocument {
         paths.set("/api/v1/twin", Json.object().set("get", simple("The digital twin: clock, size, history digest and newest history (platform admins)", "200")));
         paths.set("/api/v1/twin/faults", Json.object().set("post", simple("Inject a fault into a twin machine: {machine, fault: machine-death|gpu-xid|bmc-unreachable|slow-node}", "202")));
         paths.set("/api/v1/twin/advance", Json.object().set("post", simple("Advance the twin's clock by {seconds}", "200")));
+        paths.set("/api/v1/secrets/rekey", Json.object().set("post", simple("Seal every secret value not under the primary key again under it (platform admins)", "200")));
         paths.set("/api/v1/whoami", Json.object().set("get", simple("The caller's identity and roles", "200")));
         paths.set("/api/v1/kinds", Json.object().set("get", simple("The kinds this server serves", "200")));
         paths.set("/api/v1/policies/test", Json.object().set("post", simple(

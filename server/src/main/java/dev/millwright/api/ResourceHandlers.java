@@ -14,6 +14,7 @@ import dev.millwright.resource.Resource;
 import dev.millwright.resource.ResourceCodec;
 import dev.millwright.resource.ResourceKey;
 import dev.millwright.resource.Validation;
+import dev.millwright.secrets.SecretKinds;
 import dev.millwright.store.ListOptions;
 import dev.millwright.store.ResourcePage;
 import dev.millwright.store.ResourceStore;
@@ -27,16 +28,18 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
-/** get, list, create, replace, patch, delete and status of every kind, through the same checks. */
+/** get, list, create, replace, patch, delete and status of every kind, through the same checks; secrets' writes through {@link SecretHandlers}. */
 final class ResourceHandlers {
     private final ApiContext api;
     private final Gate gate;
     private final WatchStream watches;
     private final Admission admission;
+    private final SecretHandlers secrets;
 
-    ResourceHandlers(ApiContext api, Gate gate) {
+    ResourceHandlers(ApiContext api, Gate gate, SecretHandlers secrets) {
         this.api = api;
         this.gate = gate;
+        this.secrets = secrets;
         this.watches = new WatchStream(api);
         this.admission = new Admission(api.store(), api.clock());
     }
@@ -122,6 +125,10 @@ final class ResourceHandlers {
     // ---- writes
 
     void create(Context ctx, KindDefinition kind, String pathTenant) {
+        if (SecretKinds.isSecret(kind.kind())) {
+            secrets.create(ctx, kind, pathTenant);
+            return;
+        }
         ctx.attribute(Target.ATTRIBUTE, new Target(Verb.CREATE, kind, pathTenant == null ? "" : pathTenant, null));
         gate.caller(ctx);
         Resource body = parseBody(ctx, kind);
@@ -141,6 +148,10 @@ final class ResourceHandlers {
     }
 
     void replace(Context ctx, KindDefinition kind, String tenant, String name) {
+        if (SecretKinds.isSecret(kind.kind())) {
+            secrets.replace(ctx, kind, tenant, name);
+            return;
+        }
         Principal p = gate.authorize(ctx, new Target(Verb.UPDATE, kind, tenant, name));
         Resource body = parseBody(ctx, kind);
         requireSameIdentity(kind, tenant, name, body);
@@ -158,6 +169,10 @@ final class ResourceHandlers {
 
     /** JSON merge patch (RFC 7386) of the object's wire form; status cannot be patched here. */
     void patch(Context ctx, KindDefinition kind, String tenant, String name) {
+        if (SecretKinds.isSecret(kind.kind())) {
+            secrets.patch(ctx, kind, tenant, name);
+            return;
+        }
         Principal p = gate.authorize(ctx, new Target(Verb.PATCH, kind, tenant, name));
         JsonNode patch = ResourceCodec.parseTree(ctx.bodyAsBytes(), format(ctx));
         if (!patch.isObject()) throw new BadRequestException("body", "a merge patch must be a JSON object");
@@ -194,6 +209,10 @@ final class ResourceHandlers {
 
     /** Replaces the status only; for platform admins (controllers write status inside the server). */
     void replaceStatus(Context ctx, KindDefinition kind, String tenant, String name) {
+        if (SecretKinds.isSecret(kind.kind())) {
+            secrets.replaceStatus(ctx, kind, tenant, name);
+            return;
+        }
         Principal p = gate.authorize(ctx, new Target(Verb.UPDATE, kind, tenant, name));
         if (!p.platformAdmin()) {
             throw new dev.millwright.resource.ForbiddenException(p.identity() + " may not write the status of " + kind.plural());
@@ -250,7 +269,11 @@ final class ResourceHandlers {
     }
 
     private static Resource parseBody(Context ctx, KindDefinition kind) {
-        Resource r = ResourceCodec.parse(ctx.bodyAsBytes(), format(ctx));
+        return requireKind(kind, ResourceCodec.parse(ctx.bodyAsBytes(), format(ctx)));
+    }
+
+    /** {@code r}, when it is of the kind the endpoint serves. */
+    static Resource requireKind(KindDefinition kind, Resource r) {
         if (!r.kind().equals(kind.kind())) {
             throw InvalidResourceException.of(r.kind() + " \"" + r.name() + "\"", "kind",
                     "is " + r.kind() + " but this endpoint serves " + kind.kind());
@@ -258,7 +281,7 @@ final class ResourceHandlers {
         return r;
     }
 
-    private static String tenantOf(KindDefinition kind, String pathTenant, Resource body) {
+    static String tenantOf(KindDefinition kind, String pathTenant, Resource body) {
         String bodyTenant = body.tenant();
         if (!kind.tenantScoped()) return bodyTenant; // validation reports a tenant on a platform-scoped kind
         if (pathTenant == null) {
@@ -275,7 +298,7 @@ final class ResourceHandlers {
         return pathTenant;
     }
 
-    private static void requireSameIdentity(KindDefinition kind, String tenant, String name, Resource body) {
+    static void requireSameIdentity(KindDefinition kind, String tenant, String name, Resource body) {
         if (!body.name().equals(name)) {
             throw InvalidResourceException.of(kind.kind() + " \"" + name + "\"", "metadata.name",
                     "is " + body.name() + " but the URL names " + name + "; names cannot change");

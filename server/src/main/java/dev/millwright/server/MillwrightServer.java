@@ -16,6 +16,8 @@ import dev.millwright.infra.twin.FaultRates;
 import dev.millwright.infra.twin.Twin;
 import dev.millwright.infra.twin.TwinDriver;
 import dev.millwright.kinds.Kinds;
+import dev.millwright.secrets.Keyring;
+import dev.millwright.secrets.SecretReader;
 import dev.millwright.store.AuditLog;
 import dev.millwright.store.Database;
 import dev.millwright.store.EmbeddedPostgresServer;
@@ -23,6 +25,7 @@ import dev.millwright.store.Events;
 import dev.millwright.store.Leases;
 import dev.millwright.store.PrincipalDirectory;
 import dev.millwright.store.ResourceStore;
+import dev.millwright.store.Secrets;
 import dev.millwright.store.Tokens;
 import dev.millwright.tenancy.TenancyKinds;
 import dev.millwright.watch.Change;
@@ -73,6 +76,8 @@ public final class MillwrightServer implements AutoCloseable {
     private ScheduledExecutorService housekeeping;
     private Javalin http;
     private Path adminTokenFile;
+    private Bootstrap.SecretKeyFile secretKeyFile;
+    private Secrets secrets;
     private Thread identityWatcher;
     private java.nio.channels.FileChannel lockChannel;
     private volatile boolean running;
@@ -125,6 +130,17 @@ public final class MillwrightServer implements AutoCloseable {
         feed = ChangeFeed.start(db, config.feedCapacity());
         Authenticator authenticator = new Authenticator(tokens, new PrincipalDirectory(db, store));
         adminTokenFile = Bootstrap.ensureAdmin(store, tokens, config.dataDir());
+        Keyring keys = config.secretKeys();
+        if (keys == null) {
+            secretKeyFile = Bootstrap.ensureSecretKey(config.dataDir());
+            keys = secretKeyFile.keys();
+            if (config.dbUrl() != null) {
+                log.warn("secret values are sealed with the key in {}; replicas sharing this database must all be given the same key"
+                        + " (--secret-key-file or MILLWRIGHT_SECRET_KEY)", secretKeyFile.file());
+            }
+        }
+        secrets = new Secrets(db, store, keys, config.clock());
+        log.info("secret values are sealed with key {} ({} key(s) in the ring)", keys.primaryId(), keys.ids().size());
 
         // the digital twin is the infrastructure until real adapters are configured; the demo's factory is in production
         ServerConfig.TwinSettings ts = config.twin();
@@ -177,7 +193,7 @@ public final class MillwrightServer implements AutoCloseable {
         });
 
         ApiContext api = new ApiContext(Kinds.registry(), store, feed, audit, events, tokens, authenticator,
-                config.clock(), controllers::isLeader, identity);
+                config.clock(), controllers::isLeader, identity, secrets);
         FleetMetrics fleetMetrics = new FleetMetrics(store, config.clock(), metrics, twin);
         ApiRoutes routes = new ApiRoutes(api, metrics, fleetMetrics::refresh, VERSION, twin);
         http = Javalin.create(cfg -> {
@@ -282,6 +298,24 @@ public final class MillwrightServer implements AutoCloseable {
         java.util.SortedSet<String> out = new java.util.TreeSet<>();
         http.unsafe.internalRouter.allHttpHandlers().forEach(e -> out.add(e.endpoint.method.name() + " " + e.endpoint.path));
         return out;
+    }
+
+    /**
+     * The data directory's secret key file when the keys were not given in the config (then {@code up} names it),
+     * else null.
+     */
+    public Path secretKeyFile() {
+        return secretKeyFile == null ? null : secretKeyFile.file();
+    }
+
+    /** Whether this start generated {@link #secretKeyFile()}. */
+    public boolean secretKeyGenerated() {
+        return secretKeyFile != null && secretKeyFile.generated();
+    }
+
+    /** How server-side code reads secret values (the Redfish adapter's BMC passwords); never exposed over HTTP. */
+    public SecretReader secrets() {
+        return secrets;
     }
 
     public boolean isLeader() {

@@ -1,5 +1,6 @@
 package dev.millwright.server;
 
+import dev.millwright.secrets.Keyring;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -18,10 +19,11 @@ import java.util.Objects;
  * @param feedCapacity changes kept in memory for watchers
  * @param feedRetention changes kept in the database for watches that resume
  * @param twin how the digital twin, the default infrastructure, runs
+ * @param secretKeys the keys that seal secret values; null to use {@code <dataDir>/secret.key}, generated on first start
  */
 public record ServerConfig(int port, String host, Path dataDir, String dbUrl, String dbUser, String dbPassword,
                            boolean demo, Duration leaseDuration, Duration resync, int feedCapacity, long feedRetention,
-                           Clock clock, TwinSettings twin) {
+                           Clock clock, TwinSettings twin, Keyring secretKeys) {
     /**
      * @param speed simulated seconds per real second; 0 leaves the twin still until something advances it
      * @param faults whether the twin injects random faults at realistic rates
@@ -45,6 +47,12 @@ public record ServerConfig(int port, String host, Path dataDir, String dbUrl, St
 
         /** A still twin whose machines enroll as ready nodes: for tests of what runs on nodes. */
         public static final TwinSettings MANUAL_READY_NODES = new TwinSettings(1, 0, false, true);
+    }
+
+    /** With the secret key of the data directory. */
+    public ServerConfig(int port, String host, Path dataDir, String dbUrl, String dbUser, String dbPassword, boolean demo,
+                        Duration leaseDuration, Duration resync, int feedCapacity, long feedRetention, Clock clock, TwinSettings twin) {
+        this(port, host, dataDir, dbUrl, dbUser, dbPassword, demo, leaseDuration, resync, feedCapacity, feedRetention, clock, twin, null);
     }
 
     /** Without twin settings: a still twin advanced by hand. */
@@ -78,26 +86,31 @@ public record ServerConfig(int port, String host, Path dataDir, String dbUrl, St
     }
 
     public ServerConfig withPort(int port) {
-        return new ServerConfig(port, host, dataDir, dbUrl, dbUser, dbPassword, demo, leaseDuration, resync, feedCapacity, feedRetention, clock, twin);
+        return new ServerConfig(port, host, dataDir, dbUrl, dbUser, dbPassword, demo, leaseDuration, resync, feedCapacity, feedRetention, clock, twin, secretKeys);
     }
 
     public ServerConfig withHost(String host) {
-        return new ServerConfig(port, host, dataDir, dbUrl, dbUser, dbPassword, demo, leaseDuration, resync, feedCapacity, feedRetention, clock, twin);
+        return new ServerConfig(port, host, dataDir, dbUrl, dbUser, dbPassword, demo, leaseDuration, resync, feedCapacity, feedRetention, clock, twin, secretKeys);
     }
 
     public ServerConfig withDatabase(String url, String user, String password) {
-        return new ServerConfig(port, host, dataDir, url, user, password, demo, leaseDuration, resync, feedCapacity, feedRetention, clock, twin);
+        return new ServerConfig(port, host, dataDir, url, user, password, demo, leaseDuration, resync, feedCapacity, feedRetention, clock, twin, secretKeys);
     }
 
     public ServerConfig withDemo(boolean demo) {
-        return new ServerConfig(port, host, dataDir, dbUrl, dbUser, dbPassword, demo, leaseDuration, resync, feedCapacity, feedRetention, clock, twin);
+        return new ServerConfig(port, host, dataDir, dbUrl, dbUser, dbPassword, demo, leaseDuration, resync, feedCapacity, feedRetention, clock, twin, secretKeys);
     }
 
     public ServerConfig withTwin(TwinSettings twin) {
-        return new ServerConfig(port, host, dataDir, dbUrl, dbUser, dbPassword, demo, leaseDuration, resync, feedCapacity, feedRetention, clock, twin);
+        return new ServerConfig(port, host, dataDir, dbUrl, dbUser, dbPassword, demo, leaseDuration, resync, feedCapacity, feedRetention, clock, twin, secretKeys);
+    }
+
+    /** Seals secret values with {@code keys} (from {@code --secret-key-file} or {@code MILLWRIGHT_SECRET_KEY}). */
+    public ServerConfig withSecretKeys(Keyring keys) {
+        return new ServerConfig(port, host, dataDir, dbUrl, dbUser, dbPassword, demo, leaseDuration, resync, feedCapacity, feedRetention, clock, twin, keys);
     }
 
     public ServerConfig withLeaseDuration(Duration leaseDuration) {
-        return new ServerConfig(port, host, dataDir, dbUrl, dbUser, dbPassword, demo, leaseDuration, resync, feedCapacity, feedRetention, clock, twin);
+        return new ServerConfig(port, host, dataDir, dbUrl, dbUser, dbPassword, demo, leaseDuration, resync, feedCapacity, feedRetention, clock, twin, secretKeys);
     }
 }

@@ -59,7 +59,7 @@ final class IsolationWorld implements AutoCloseable {
 
     /** The name suffix of each tenant's object of each tenant-scoped kind: acme's is "hush-prod", globex's "g-prod". */
     private static final Map<String, String> SUFFIX = Map.of("Project", "project", "ServiceAccount", "ci", "Environment", "prod",
-            "Workload", "chat", "Queue", "queue", "UpgradePlan", "plan", "Rollout", "rollout");
+            "Workload", "chat", "Queue", "queue", "UpgradePlan", "plan", "Rollout", "rollout", "Secret", "token");
 
     private final TestServer server;
     private final Map<Caller, String> tokens = new EnumMap<>(Caller.class);
@@ -232,6 +232,7 @@ final class IsolationWorld implements AutoCloseable {
             specs.put("Workload", "{\"environment\":\"" + env + "\",\"app\":\"vllm-inference\",\"replicas\":1,\"gpusPerReplica\":1,"
                     + "\"parameters\":{\"model\":\"meta-llama/Llama-3.1-8B-Instruct\"}}");
             specs.put("UpgradePlan", "{\"environment\":\"" + env + "\",\"template\":{\"name\":\"llm\",\"version\":\"1.1.0\"}}");
+            specs.put("Secret", "{\"data\":{\"hf-token\":\"" + tenant + "-model-hub-token\"}}");
         }
         specs.forEach((kind, spec) -> create(server, "/api/v1/tenants/" + tenant + "/" + plural(kind),
                 body(kind, name(tenant, kind), tenant.equals(ACME) ? MARK : "g", spec)));

@@ -54,6 +54,7 @@ class TenantIsolationViewsTest {
             Map.entry("POST /api/v1/twin/faults", c -> platformAdminsOnly(c, "POST", "/api/v1/twin/faults", "{\"machine\":\"m1\",\"fault\":\"gpu-xid\"}")),
             Map.entry("POST /api/v1/twin/advance", c -> platformAdminsOnly(c, "POST", "/api/v1/twin/advance", "{\"seconds\":3600}")),
             Map.entry("GET /api/v1/audit/verify", c -> platformAdminsOnly(c, "GET", "/api/v1/audit/verify", null)),
+            Map.entry("POST /api/v1/secrets/rekey", c -> platformAdminsOnly(c, "POST", "/api/v1/secrets/rekey", null)),
             Map.entry("POST /api/v1/policies/test", c -> platformAdminsOnly(c, "POST", "/api/v1/policies/test",
                     "{\"kind\":\"Policy\",\"metadata\":{\"name\":\"all\"},\"spec\":{\"subject\":\"Environment\",\"rule\":\"false\",\"message\":\"m\"}}")),
             Map.entry("POST /api/v1/tokens", TenantIsolationViewsTest::tokensForAcmesPrincipals),

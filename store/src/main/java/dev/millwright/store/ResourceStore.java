@@ -23,6 +23,7 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.function.Function;
 import java.util.function.UnaryOperator;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
@@ -201,6 +202,11 @@ public final class ResourceStore implements AutoCloseable {
      * @throws NotFoundException when its tenant does not exist
      */
     public Resource create(Resource r, WriteContext ctx) {
+        return create(r, ctx, AlsoWrite.NOTHING);
+    }
+
+    /** Like {@link #create(Resource, WriteContext)}, writing {@code alsoWrite} in the same transaction once the object is in. */
+    Resource create(Resource r, WriteContext ctx, AlsoWrite alsoWrite) {
         Instant now = now();
         Resource stored = r.withMetadata(r.metadata().stored(UUID.randomUUID().toString(), 0, 1, now));
         Mutation m = Mutation.of(INSERT, "ADDED", stored, ctx, "create", 201, now, 0);
@@ -213,6 +219,7 @@ public final class ResourceStore implements AutoCloseable {
             long rv = m.execute(tx);
             if (rv < 0) throw new ConflictException(r.key().describe() + " already exists");
             if (!claims.isEmpty()) Claims.replace(h, r.key(), claims);
+            alsoWrite.write(h);
             return stored.withMetadata(stored.metadata().withResourceVersion(rv));
         });
     }
@@ -230,10 +237,19 @@ public final class ResourceStore implements AutoCloseable {
      * {@code change} must be a pure function of the object it is given.
      */
     public Resource update(ResourceKey key, UnaryOperator<Resource> change, WriteContext ctx, String verb) {
+        return updateWith(key, current -> new Planned(change.apply(current), AlsoWrite.NOTHING), ctx, verb);
+    }
+
+    /**
+     * Like {@link #update(ResourceKey, UnaryOperator, WriteContext, String)}, where {@code change} also says what
+     * to write in other tables with the object; that runs in the object's transaction, only if the object is written.
+     */
+    Resource updateWith(ResourceKey key, Function<Resource, Planned> change, WriteContext ctx, String verb) {
         for (int attempt = 0; attempt < UPDATE_ATTEMPTS; attempt++) {
             Instant now = now();
             Resource current = get(key).orElseThrow(() -> NotFoundException.of(key));
-            Resource wanted = change.apply(current);
+            Planned planned = change.apply(current);
+            Resource wanted = planned.object();
             ObjectMeta cm = current.metadata();
             ObjectMeta wm = wanted.metadata();
             // by value: a number read back from jsonb as an int equals the long or decimal a writer sent
@@ -254,6 +270,7 @@ public final class ResourceStore implements AutoCloseable {
                 if (claimsChanged) Claims.check(h, key, claims);
                 long written = m.execute(tx);
                 if (written >= 0 && claimsChanged) Claims.replace(h, key, claims);
+                if (written >= 0) planned.alsoWrite().write(h);
                 return written;
             });
             if (rv >= 0) return next.withMetadata(meta.withResourceVersion(rv));
@@ -291,6 +308,22 @@ public final class ResourceStore implements AutoCloseable {
             if (!Claims.of(current).isEmpty()) Claims.release(h, key);
             return current.withMetadata(current.metadata().withResourceVersion(rv));
         });
+    }
+
+    /**
+     * Rows of other tables that a write makes together with its object, in its transaction (a secret's sealed
+     * values). It runs SQL only: a database error rolls back the object with it, while any other exception would
+     * be taken for a refusal after the object was already written.
+     */
+    @FunctionalInterface
+    interface AlsoWrite {
+        AlsoWrite NOTHING = h -> { };
+
+        void write(Handle h);
+    }
+
+    /** The object an update wants, and what it writes in other tables with it. */
+    record Planned(Resource object, AlsoWrite alsoWrite) {
     }
 
     /** The tenant an audit record is filed under: a Tenant object's own name, so its tenant's audit shows it. */
