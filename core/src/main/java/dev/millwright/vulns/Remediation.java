@@ -88,28 +88,35 @@ public final class Remediation {
                 findings.putIfAbsent(h.finding().name(), h.finding());
             }
         }
-        List<Findings.Finding> fixed = List.copyOf(findings.values());
         Optional<List<Pack>> running = TemplateCheck.packs(catalog, runningSpec);
-        if (fixed.isEmpty() || running.isEmpty()) {
-            if (running.isEmpty()) reasons.add("the running template names a pack version the catalog no longer has");
-            return new Answer(fixed, Optional.empty(), List.of(), reasons.stream().distinct().toList());
+        if (running.isEmpty()) {
+            reasons.add("the running template names a pack version the catalog no longer has");
+            return new Answer(List.copyOf(findings.values()), Optional.empty(), List.of(), reasons);
         }
+        // a finding no catalog version fixes is said once, and does not keep the others from their fix
+        List<Findings.Finding> fixed = new ArrayList<>();
+        for (Findings.Finding f : findings.values()) {
+            Set<String> own = recordIds(List.of(f));
+            Optional<Pack> unfixable = running.get().stream().filter(p -> affects(p, own) && fixes(p, own).isEmpty()).findFirst();
+            if (unfixable.isPresent()) reasons.add(noFixedPack(unfixable.get(), hits.stream().filter(h -> h.finding().name().equals(f.name())).toList()));
+            else fixed.add(f);
+        }
+        if (fixed.isEmpty()) return new Answer(fixed, Optional.empty(), List.of(), reasons.stream().distinct().toList());
         Set<String> ids = recordIds(fixed);
-        List<PackChange> smallest = smallestChange(running.get(), ids, hits, reasons);
+        List<PackChange> smallest = smallestChange(running.get(), ids, reasons);
         Optional<Published> template = publishedFix(runningSpec, running.get(), ids, published);
         return new Answer(fixed, template, smallest, reasons.stream().distinct().toList());
     }
 
     /** The solver's smallest change that moves every affected pack to a version without the findings. */
-    private List<PackChange> smallestChange(List<Pack> running, Set<String> ids, Collection<Exposure.Hit> hits, List<String> reasons) {
+    private List<PackChange> smallestChange(List<Pack> running, Set<String> ids, List<String> reasons) {
         Map<String, VersionRange> targets = new LinkedHashMap<>();
         for (Pack p : running) {
             if (affects(p, ids)) {
-                List<Version> fixes = catalog.versions(p.name()).stream()
-                        .filter(c -> c.version().compareTo(p.version()) > 0 && !c.packages().isEmpty() && !affects(c, ids))
-                        .map(Pack::version).toList();
+                List<Version> fixes = fixes(p, ids);
                 if (fixes.isEmpty()) {
-                    reasons.add(noFixedPack(p, ids, hits));
+                    // each finding has a fixed version on its own, but no one version fixes them all
+                    reasons.add("no " + p.name() + " version in the catalog fixes all of them at once; fix them one by one");
                     return List.of();
                 }
                 targets.put(p.name(), VersionRange.anyOf(fixes));
@@ -130,8 +137,15 @@ public final class Remediation {
         return changes;
     }
 
-    /** "vllm: the catalog has no vllm version without CVE-2025-1 (fixed in PyPI vllm 0.10.1; its newest vllm is 0.9.2)". */
-    private String noFixedPack(Pack p, Set<String> ids, Collection<Exposure.Hit> hits) {
+    /** The catalog's versions of the pack newer than it that list their contents and carry none of the records. */
+    private List<Version> fixes(Pack p, Set<String> ids) {
+        return catalog.versions(p.name()).stream()
+                .filter(c -> c.version().compareTo(p.version()) > 0 && !c.packages().isEmpty() && !affects(c, ids))
+                .map(Pack::version).toList();
+    }
+
+    /** "CVE-2025-1: the catalog has no vllm version newer than 0.9.2 without it (fixed in PyPI vllm 0.10.1; ...)". */
+    private String noFixedPack(Pack p, Collection<Exposure.Hit> hits) {
         List<String> fixedIn = new ArrayList<>();
         List<String> names = new ArrayList<>();
         for (Exposure.Hit h : hits) {

@@ -98,6 +98,14 @@ class RemediationTest {
     }
 
     @Test
+    void aFindingTheCatalogCannotFixDoesNotHoldBackTheOthers() {
+        Remediation.Answer a = new Remediation(catalog, matcher, TODAY).fix(RUNNING, hits("CVE-2025-24357", "CVE-2025-6242"), List.of());
+        assertThat(a.fixed()).extracting(Findings.Finding::name).containsExactly("CVE-2025-24357");
+        assertThat(changes(a.smallest())).containsExactly("cuda 12.2.2 -> 12.4.0", "vllm 0.6.6 -> 0.7.3");
+        assertThat(a.reasons()).singleElement().asString().startsWith("CVE-2025-6242: the catalog has no vllm version");
+    }
+
+    @Test
     void aFindingWithNoFixedVersionAnywhereIsReportedAsSuch() {
         Exposure.Hit real = hits("CVE-2025-24357").get(0);
         Exposure.Hit unfixed = new Exposure.Hit(real.finding(), real.pkg(), null);
