@@ -142,6 +142,19 @@ final class IsolationWorld implements AutoCloseable {
         return expect(server.admin("GET", path, null), 200);
     }
 
+    /** Every route of a case table, as every caller: the parameters of both isolation tests. */
+    static java.util.stream.Stream<org.junit.jupiter.params.provider.Arguments> cases(java.util.Set<String> routes) {
+        return new java.util.TreeSet<>(routes).stream()
+                .flatMap(r -> java.util.stream.Stream.of(Caller.values()).map(c -> org.junit.jupiter.params.provider.Arguments.of(r, c)));
+    }
+
+    /** Runs one route's case as one caller, and checks that none of acme's objects changed. */
+    void checkUnchanged(String route, Caller caller, java.util.function.Consumer<Caller> probe) {
+        Map<String, String> before = acmeVersions();
+        probe.accept(caller);
+        org.assertj.core.api.Assertions.assertThat(acmeVersions()).as("acme's resourceVersions after %s as %s", route, caller).isEqualTo(before);
+    }
+
     /** The resourceVersion of every acme object (its Tenant and tenant admin too), read by the platform admin. */
     Map<String, String> acmeVersions() {
         Map<String, String> out = new TreeMap<>();
