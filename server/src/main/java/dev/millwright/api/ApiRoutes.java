@@ -51,10 +51,17 @@ public final class ApiRoutes {
     private final PolicyHandlers policies;
 
     private final Runnable beforeScrape;
+    private final java.util.function.Supplier<com.fasterxml.jackson.databind.JsonNode> fleetHistory;
 
-    /** @param beforeScrape brings gauges read from the store up to date before {@code /metrics} answers */
-    public ApiRoutes(ApiContext api, PrometheusMeterRegistry metrics, Runnable beforeScrape, String version, dev.millwright.infra.twin.Twin twin) {
+    /**
+     * @param beforeScrape brings gauges read from the store up to date before {@code /metrics} answers
+     * @param fleetHistory the fleet's GPUs over the last hour, for the console's charts
+     */
+    public ApiRoutes(ApiContext api, PrometheusMeterRegistry metrics, Runnable beforeScrape,
+                     java.util.function.Supplier<com.fasterxml.jackson.databind.JsonNode> fleetHistory, String version,
+                     dev.millwright.infra.twin.Twin twin) {
         this.beforeScrape = beforeScrape;
+        this.fleetHistory = fleetHistory;
         this.api = api;
         this.gate = new Gate(api);
         this.secrets = new SecretHandlers(api, gate);
@@ -79,6 +86,7 @@ public final class ApiRoutes {
     public void register(JavalinConfig config) {
         config.http.maxRequestSize = MAX_BODY_BYTES;
         config.router.ignoreTrailingSlashes = true;
+        dev.millwright.console.Console.serve(config);
         config.startup.showJavalinBanner = false;
         var r = config.routes;
 
@@ -90,6 +98,11 @@ public final class ApiRoutes {
         r.get("/api/v1/whoami", admin::whoami);
         r.get("/api/v1/kinds", admin::kinds);
         r.get("/api/v1/fleet", fleet::summary);
+        r.get("/api/v1/fleet/history", ctx -> {
+            var p = gate.caller(ctx).principal();
+            if (!p.platformAdmin()) throw new ForbiddenException(p.identity() + " may not read the fleet's history; platform admins only");
+            ResourceHandlers.respond(ctx, 200, fleetHistory.get());
+        });
         r.get("/api/v1/twin", twin::describe);
         r.post("/api/v1/twin/faults", twin::inject);
         r.post("/api/v1/twin/advance", twin::advance);

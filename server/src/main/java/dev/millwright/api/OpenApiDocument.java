@@ -52,6 +52,7 @@ final class OpenApiDocument {
         paths.set("/api/v1/audit/verify", Json.object().set("get", simple("Re-compute the audit hash chain", "200")));
         paths.set("/api/v1/events", Json.object().set("get", simple("Events, by object (kind, name, tenant) or by tenant", "200")));
         paths.set("/api/v1/fleet", Json.object().set("get", simple("The fleet in numbers: machines by phase and health, GPUs by model, site and state (platform admins)", "200")));
+        paths.set("/api/v1/fleet/history", Json.object().set("get", simple("The fleet's GPUs over the last hour, a sample every 10 s: total, allocated, mean utilization (platform admins)", "200")));
         paths.set("/api/v1/twin", Json.object().set("get", simple("The digital twin: clock, size, history digest and newest history (platform admins)", "200")));
         paths.set("/api/v1/twin/faults", Json.object().set("post", simple("Inject a fault into a twin machine: {machine, fault: machine-death|gpu-xid|bmc-unreachable|slow-node}", "202")));
         paths.set("/api/v1/twin/advance", Json.object().set("post", simple("Advance the twin's clock by {seconds}", "200")));

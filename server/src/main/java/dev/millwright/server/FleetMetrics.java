@@ -32,6 +32,7 @@ final class FleetMetrics {
     private final MultiGauge utilization;
     private final MultiGauge vulnerabilities;
     private final dev.millwright.infra.Infrastructure infra;
+    private final FleetHistory history = new FleetHistory();
 
     FleetMetrics(ResourceStore store, Clock clock, MeterRegistry registry, dev.millwright.infra.Infrastructure infra) {
         this.store = store;
@@ -47,6 +48,11 @@ final class FleetMetrics {
         this.pending = MultiGauge.builder("millwright_queue_length").description("workloads waiting to be placed, by tenant").register(registry);
         this.oldestWait = MultiGauge.builder("millwright_queue_oldest_wait_seconds")
                 .description("how long the longest-waiting pending workload of a tenant has waited").register(registry);
+    }
+
+    /** The samples taken at each refresh: what the console charts. */
+    FleetHistory history() {
+        return history;
     }
 
     /** At most this often is the store read for a scrape: an open endpoint must not be a way to load the database. */
@@ -91,6 +97,13 @@ final class FleetMetrics {
                 oldest.merge(w.tenant(), age, Math::max);
             }
         }
+        double[] mean = new double[2];
+        busy.values().forEach(b -> {
+            mean[0] += b[0];
+            mean[1] += b[1];
+        });
+        history.add(new FleetHistory.Sample(clock.instant(), total.values().stream().mapToInt(Integer::intValue).sum(),
+                allocated.values().stream().mapToInt(Integer::intValue).sum(), mean[1] == 0 ? 0 : mean[0] / mean[1]));
         List<MultiGauge.Row<?>> gpuRows = new ArrayList<>();
         total.forEach((model, n) -> {
             gpuRows.add(MultiGauge.Row.of(Tags.of("model", model, "state", "total"), n));

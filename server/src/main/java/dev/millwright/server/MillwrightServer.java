@@ -195,7 +195,14 @@ public final class MillwrightServer implements AutoCloseable {
         ApiContext api = new ApiContext(Kinds.registry(), store, feed, audit, events, tokens, authenticator,
                 config.clock(), controllers::isLeader, identity, secrets);
         FleetMetrics fleetMetrics = new FleetMetrics(store, config.clock(), metrics, twin);
-        ApiRoutes routes = new ApiRoutes(api, metrics, fleetMetrics::refresh, VERSION, twin);
+        ApiRoutes routes = new ApiRoutes(api, metrics, fleetMetrics::refresh, () -> fleetMetrics.history().json(), VERSION, twin);
+        housekeeping.scheduleWithFixedDelay(() -> {
+            try {
+                fleetMetrics.refresh(); // a sample for the console's charts, whoever scrapes or not
+            } catch (RuntimeException e) {
+                log.warn("fleet sample failed: {}", e.toString());
+            }
+        }, 0, FleetHistory.EVERY_SECONDS, TimeUnit.SECONDS);
         http = Javalin.create(cfg -> {
             routes.register(cfg);
             QueuedThreadPool pool = new QueuedThreadPool(MAX_THREADS, 8);

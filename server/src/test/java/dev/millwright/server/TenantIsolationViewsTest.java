@@ -49,6 +49,7 @@ class TenantIsolationViewsTest {
             Map.entry("GET /api/v1/whoami", TenantIsolationViewsTest::whoamiNamesOnlyTheCallersTenants),
             Map.entry("GET /metrics", c -> platformAdminsOnly(c, "GET", "/metrics", null)),
             Map.entry("GET /api/v1/fleet", c -> platformAdminsOnly(c, "GET", "/api/v1/fleet", null)),
+            Map.entry("GET /api/v1/fleet/history", c -> platformAdminsOnly(c, "GET", "/api/v1/fleet/history", null)),
             Map.entry("GET /api/v1/twin", c -> platformAdminsOnly(c, "GET", "/api/v1/twin", null)),
             Map.entry("POST /api/v1/twin/faults", c -> platformAdminsOnly(c, "POST", "/api/v1/twin/faults", "{\"machine\":\"m1\",\"fault\":\"gpu-xid\"}")),
             Map.entry("POST /api/v1/twin/advance", c -> platformAdminsOnly(c, "POST", "/api/v1/twin/advance", "{\"seconds\":3600}")),
