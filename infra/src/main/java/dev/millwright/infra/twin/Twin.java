@@ -607,7 +607,7 @@ public final class Twin implements Infrastructure {
 
     /**
      * What a machine's endpoint says about its BMC ({@code bmc=unreachable|unauthorized|malformed}), and the faults it
-     * was delivered with (old firmware, ECC off), drawn from a stream of its own so that enrolling never shifts the
+     * was delivered with (old firmware, ECC off; {@code fail=<check>} for a part that always fails that check), drawn from a stream of its own so that enrolling never shifts the
      * twin's main random sequence.
      */
     private void deliveryFaults(TwinMachine m, String endpoint) {
@@ -615,6 +615,7 @@ public final class Twin implements Infrastructure {
         if ("unreachable".equals(bmc)) m.bmcDownUntil = Long.MAX_VALUE;
         else if ("unauthorized".equals(bmc)) m.bmcFault = "HTTP 401 Unauthorized from the BMC: the credentials were refused";
         else if ("malformed".equals(bmc)) m.bmcFault = "the BMC answered malformed JSON: Unexpected end-of-input in /redfish/v1/Systems/1 at line 1, column 212";
+        m.failsCheck = HardwareProfiles.param(endpoint, "fail");
         if (gateRates.firmware() == 0 && gateRates.ecc() == 0) return;
         SplittableRandom own = new SplittableRandom(seed * 1_000_003L + m.name.hashCode());
         if (own.nextDouble() < gateRates.firmware()) {

@@ -48,7 +48,9 @@ final class TwinChecks {
     static Planned plan(TwinMachine m, String check, Duration length, SplittableRandom random, GateRates rates) {
         Inventory inv = m.inventory;
         int gpus = m.gpus();
+        // a forced failure still draws, so that the rest of the run is the same as without it
         double draw = random.nextDouble();
+        if (m.failsCheck != null && check.startsWith(m.failsCheck)) draw = -1;
         int gpu = gpus == 0 ? 0 : random.nextInt(gpus);
         double noise = random.nextDouble();
         TreeMap<String, Double> metrics = new TreeMap<>();
