@@ -96,9 +96,13 @@ public record MachineLifecycle(LifecycleState state, int next, String rack, Stri
                 : new MachineLifecycle(state, next, rack, network, order, since, operation, pending, attempts, notBefore, why, reason, evidence, entered);
     }
 
-    /** The operation asked for runs under {@code id}. */
-    public MachineLifecycle started(String id) {
-        return new MachineLifecycle(state, next, rack, network, order, since, id, null, attempts, notBefore, message, reason, evidence, entered);
+    /**
+     * The operation asked for runs under {@code id} since {@code at}, by the port's clock: its timeout counts from
+     * then, not from the pass that asked (a long pass must not eat into it).
+     */
+    public MachineLifecycle started(String id, Instant at) {
+        Instant from = at.isAfter(since) ? at : since;
+        return new MachineLifecycle(state, next, rack, network, order, from, id, null, attempts, notBefore, message, reason, evidence, entered);
     }
 
     public ObjectNode toJson(List<Step> plan) {

@@ -45,7 +45,7 @@ class LifecycleEngineTest {
             machines.putAll(out.changed());
             for (LifecycleEngine.Action a : out.actions()) {
                 asked.merge(a.machine() + " " + a.step().operationKind(), 1, Integer::sum);
-                machines.put(a.machine(), machines.get(a.machine()).started("op-" + a.machine() + "-" + asked.size()));
+                machines.put(a.machine(), machines.get(a.machine()).started("op-" + a.machine() + "-" + asked.size(), now));
             }
             joined.addAll(out.joined());
             return out;

@@ -57,8 +57,8 @@ public final class DockRunner {
             } catch (UnreachableException e) {
                 // asked again below; the port refuses it at once if the machine is gone
             }
-            String id = found != null ? found.id() : start(machine, plan.get(m.next())).id();
-            changed.put(machine, m.started(id));
+            Operation op = found != null ? found : start(machine, plan.get(m.next()));
+            changed.put(machine, m.started(op.id(), op.started()));
         });
         return changed;
     }
@@ -98,7 +98,10 @@ public final class DockRunner {
     /** Carries out the engine's steps; returns each machine with the id of the operation it now waits for. */
     public Map<String, MachineLifecycle> execute(List<LifecycleEngine.Action> actions, Map<String, MachineLifecycle> machines) {
         Map<String, MachineLifecycle> started = new LinkedHashMap<>();
-        for (LifecycleEngine.Action a : actions) started.put(a.machine(), machines.get(a.machine()).started(start(a.machine(), a.step()).id()));
+        for (LifecycleEngine.Action a : actions) {
+            Operation op = start(a.machine(), a.step());
+            started.put(a.machine(), machines.get(a.machine()).started(op.id(), op.started()));
+        }
         return started;
     }
 
