@@ -16,6 +16,7 @@ public final class Bench {
             System.out.println("       millwright-bench jmh [JMH options]");
             System.out.println("       millwright-bench twin [--nodes 12500 --days 1 --seed 42]");
             System.out.println("       millwright-bench rollout [--scenario fleet|bad|chaos --nodes N --parallel N --seed 42]");
+            System.out.println("       millwright-bench dock [--machines 1000 --rack 40 --seed 42]");
             return;
         }
         String[] rest = Arrays.copyOfRange(args, 1, args.length);
@@ -24,6 +25,7 @@ public final class Bench {
             case "jmh" -> org.openjdk.jmh.Main.main(rest);
             case "twin" -> TwinBench.main(rest);
             case "rollout" -> RolloutBench.main(rest);
+            case "dock" -> DockBench.main(rest);
             default -> throw new IllegalArgumentException("unknown benchmark " + args[0]);
         }
     }

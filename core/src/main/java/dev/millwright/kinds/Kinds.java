@@ -30,6 +30,7 @@ public final class Kinds {
         kinds.addAll(dev.millwright.vulns.VulnKinds.all());
         kinds.addAll(dev.millwright.policy.PolicyKinds.all());
         kinds.addAll(dev.millwright.secrets.SecretKinds.all());
+        kinds.addAll(dev.millwright.provision.DockKinds.all());
         return KindRegistry.of(kinds);
     }
 }

@@ -14,9 +14,9 @@ class KindsTest {
     private final KindRegistry registry = Kinds.registry();
 
     @Test
-    void servesTheTenancyFleetCatalogWorkloadSchedulingRolloutVulnerabilityThenSecretKindsInRegistrationOrder() {
+    void servesTheTenancyFleetCatalogWorkloadSchedulingRolloutVulnerabilitySecretThenDockKindsInRegistrationOrder() {
         assertThat(registry.all()).extracting(KindDefinition::kind)
-                .containsExactly("Tenant", "Project", "User", "ServiceAccount", "Site", "Machine", "Cluster", "NodePool", "Pack", "StackTemplate", "Environment", "AppTemplate", "Workload", "Queue", "UpgradePlan", "Rollout", "Advisory", "Policy", "Secret", "PlatformSecret");
+                .containsExactly("Tenant", "Project", "User", "ServiceAccount", "Site", "Machine", "Cluster", "NodePool", "Pack", "StackTemplate", "Environment", "AppTemplate", "Workload", "Queue", "UpgradePlan", "Rollout", "Advisory", "Policy", "Secret", "PlatformSecret", "DockBatch");
     }
 
     @ParameterizedTest
@@ -31,7 +31,7 @@ class KindsTest {
         assertThatThrownBy(() -> registry.require("Gadget"))
                 .isInstanceOfSatisfying(NotFoundException.class, e -> {
                     assertThat(e.status()).isEqualTo(404);
-                    assertThat(e.getMessage()).contains("\"Gadget\"", "Advisory, AppTemplate, Cluster, Environment, Machine, NodePool, Pack, PlatformSecret, Policy, Project, Queue, Rollout, Secret, ServiceAccount, Site, StackTemplate, Tenant, UpgradePlan, User, Workload");
+                    assertThat(e.getMessage()).contains("\"Gadget\"", "Advisory, AppTemplate, Cluster, DockBatch, Environment, Machine, NodePool, Pack, PlatformSecret, Policy, Project, Queue, Rollout, Secret, ServiceAccount, Site, StackTemplate, Tenant, UpgradePlan, User, Workload");
                 });
     }
 

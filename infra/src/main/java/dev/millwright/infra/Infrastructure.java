@@ -73,4 +73,28 @@ public interface Infrastructure {
 
     /** The world's clock: the twin's virtual clock, or the system clock for real adapters. */
     Clock clock();
+
+    /**
+     * Starts managing a machine just delivered from the loading dock: bare and powered off, whatever the adapter
+     * assumes of machines it meets otherwise (the twin enrolls the demo's fleet as running nodes). Idempotent.
+     */
+    default void enrollDelivered(MachineRef machine) {
+        enroll(machine);
+    }
+
+    /**
+     * Starts one validation check on a powered-on machine: {@code inspect} (boots an inspection image, reads the
+     * hardware and its ECC state), {@code dcgm-r1|r2|r3} (DCGM diagnostics levels), {@code nvlink},
+     * {@code infiniband}, {@code nccl} (all-reduce bus bandwidth across the machine's GPUs) or {@code stress}
+     * (full GPU load for {@code length}; null elsewhere). Its operation kind is {@code check:<name>}; once it has
+     * succeeded, {@link #checkReport} has the measurements. A check that could not run fails its operation.
+     */
+    default Operation check(String machine, String check, Duration length) {
+        throw new UnsupportedOperationException(getClass().getSimpleName() + " runs no validation checks");
+    }
+
+    /** The measurements of a check operation that succeeded. */
+    default CheckReport checkReport(String operationId) {
+        throw new UnsupportedOperationException(getClass().getSimpleName() + " runs no validation checks");
+    }
 }

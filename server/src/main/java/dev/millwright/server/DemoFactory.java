@@ -61,13 +61,33 @@ final class DemoFactory {
                 ObjectNode body = doc.deepCopy();
                 body.put("apiVersion", "millwright.dev/v1");
                 int s = send(server, token, "POST", collection, Json.string(body));
+                // a workload is judged against its environment's GPUs, which the machines report moments after
+                // start: the demo waits for them rather than failing on a race
+                long deadline = System.nanoTime() + FLEET_UP.toNanos();
+                while (s == 422 && kind.equals(dev.millwright.workload.WorkloadKinds.WORKLOAD) && System.nanoTime() < deadline) {
+                    sleep();
+                    s = send(server, token, "POST", collection, Json.string(body));
+                }
                 if (s == 201) created++;
-                else if (s != 409) throw new IllegalStateException("the demo's " + kind + " " + name + " was refused with HTTP " + s);
+                else if (s != 409) throw new IllegalStateException("the demo's " + kind + " " + name + " was refused with HTTP " + s
+                        + " (debug logging of dev.millwright.server.DemoFactory shows why)");
             } else if (status != 200) {
                 throw new IllegalStateException("cannot read the demo's " + kind + " " + name + ": HTTP " + status);
             }
         }
         log.info("demo factory: {} of {} objects created from the manifests", created, docs.size());
+    }
+
+    /** How long the demo's workloads wait for their environments' GPUs to be known. */
+    static final Duration FLEET_UP = Duration.ofSeconds(60);
+
+    private static void sleep() {
+        try {
+            Thread.sleep(500);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while loading the demo", e);
+        }
     }
 
     private static int send(String server, String token, String method, String path, String body) {
@@ -78,7 +98,9 @@ final class DemoFactory {
         try {
             HttpResponse<String> r = HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
             if (r.statusCode() >= 400 && r.statusCode() != 404 && r.statusCode() != 409) {
-                log.error("demo factory: {} {} -> {} {}", method, path, r.statusCode(), r.body());
+                // a workload refused while its environment's GPUs are not yet known is tried again: not an error yet
+                if (r.statusCode() == 422) log.debug("demo factory: {} {} -> {} {}", method, path, r.statusCode(), r.body());
+                else log.error("demo factory: {} {} -> {} {}", method, path, r.statusCode(), r.body());
             }
             return r.statusCode();
         } catch (IOException e) {

@@ -146,6 +146,7 @@ public final class MillwrightServer implements AutoCloseable {
         ServerConfig.TwinSettings ts = config.twin();
         if (twin == null) twin = Twin.builder().seed(ts.seed()).epoch(config.clock().instant().truncatedTo(java.time.temporal.ChronoUnit.SECONDS))
                 .faults(ts.faults() ? FaultRates.REALISTIC : FaultRates.NONE)
+                .gateFailures(ts.faults() ? dev.millwright.infra.twin.GateRates.REALISTIC : dev.millwright.infra.twin.GateRates.NONE)
                 .enrolledAs(ts.readyNodes() || config.demo() ? Health.NodeState.READY : Health.NodeState.NONE).build();
         if (ts.speed() > 0) twinDriver = TwinDriver.start(twin, ts.speed());
 
@@ -156,7 +157,8 @@ public final class MillwrightServer implements AutoCloseable {
                 new dev.millwright.control.catalog.StackTemplateController(),
                 new dev.millwright.control.workload.WorkloadController(twin), new dev.millwright.control.sched.FleetScheduler(),
                 new dev.millwright.control.rollout.RolloutController(twin), new dev.millwright.control.rollout.UpgradePlanController(),
-                new dev.millwright.control.vulns.ExposureController(), new dev.millwright.control.policy.PolicyController());
+                new dev.millwright.control.vulns.ExposureController(), new dev.millwright.control.policy.PolicyController(),
+                new dev.millwright.control.provision.DockController(twin));
         controllers = new ControllerManager(store, feed, events, new Leases(db), config.clock(), identity,
                 config.leaseDuration(), config.resync(), list);
         controllers.start();

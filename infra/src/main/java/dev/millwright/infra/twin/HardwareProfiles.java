@@ -49,10 +49,19 @@ public final class HardwareProfiles {
 
     /** The scalable unit a {@code twin://<profile>/...?unit=<unit>} endpoint names, or null. */
     static String unitOf(String endpoint) {
-        int q = endpoint.indexOf("?unit=");
+        String unit = param(endpoint, "unit");
+        return unit != null && unit.matches("[a-z0-9-]{1,40}") ? unit : null;
+    }
+
+    /** A query parameter of a twin endpoint ({@code twin://hgx-h100/n07?unit=su2&bmc=unreachable}), or null. */
+    static String param(String endpoint, String key) {
+        int q = endpoint.indexOf('?');
         if (q < 0) return null;
-        String unit = endpoint.substring(q + "?unit=".length());
-        return unit.matches("[a-z0-9-]{1,40}") ? unit : null;
+        for (String pair : endpoint.substring(q + 1).split("&")) {
+            int eq = pair.indexOf('=');
+            if (eq > 0 && pair.substring(0, eq).equals(key)) return pair.substring(eq + 1);
+        }
+        return null;
     }
 
     static Inventory build(String profile, String machine, int serialSeed) {

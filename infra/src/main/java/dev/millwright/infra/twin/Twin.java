@@ -66,6 +66,10 @@ public final class Twin implements Infrastructure {
     final VirtualClock clock;
     final SplittableRandom random;
     final FaultRates faults;
+    private final long seed;
+    private final GateRates gateRates;
+    /** What each check operation measured, by operation id. */
+    private final Map<String, dev.millwright.infra.CheckReport> reports = new HashMap<>();
     private final long telemetryNanos;
     private final NodeState enrolledAs;
     private final PriorityQueue<Event> events = new PriorityQueue<>();
@@ -96,6 +100,8 @@ public final class Twin implements Infrastructure {
         this.clock = new VirtualClock(b.epoch);
         this.random = new SplittableRandom(b.seed);
         this.faults = b.faults;
+        this.seed = b.seed;
+        this.gateRates = b.gateRates;
         this.telemetryNanos = b.telemetryInterval.toNanos();
         this.enrolledAs = b.enrolledAs;
         schedule(telemetryNanos, this::telemetryTick);
@@ -111,6 +117,7 @@ public final class Twin implements Infrastructure {
         private long seed = 1;
         private Instant epoch = Instant.parse("2026-01-05T00:00:00Z");
         private FaultRates faults = FaultRates.NONE;
+        private GateRates gateRates = GateRates.NONE;
         private Duration telemetryInterval = Duration.ofMinutes(1);
         private NodeState enrolledAs = NodeState.NONE;
 
@@ -127,6 +134,12 @@ public final class Twin implements Infrastructure {
 
         public Builder faults(FaultRates faults) {
             this.faults = Objects.requireNonNull(faults);
+            return this;
+        }
+
+        /** How often validation checks find faults (see {@link #check}). */
+        public Builder gateFailures(GateRates rates) {
+            this.gateRates = Objects.requireNonNull(rates);
             return this;
         }
 
@@ -234,16 +247,27 @@ public final class Twin implements Infrastructure {
 
     @Override
     public void enroll(MachineRef ref) {
+        enroll(ref, enrolledAs);
+    }
+
+    /** A machine from the loading dock arrives bare and powered off, even in a twin whose fleet is in production. */
+    @Override
+    public void enrollDelivered(MachineRef ref) {
+        enroll(ref, NodeState.NONE);
+    }
+
+    private void enroll(MachineRef ref, NodeState as) {
         synchronized (lock) {
             if (machines.containsKey(ref.name())) return;
             String profile = HardwareProfiles.profileOf(ref.bmcEndpoint());
             int index = byIndex.size();
             TwinMachine m = new TwinMachine(ref.name(), profile, index,
                     HardwareProfiles.build(profile, ref.name(), ref.name().hashCode(), HardwareProfiles.unitOf(ref.bmcEndpoint())));
+            deliveryFaults(m, ref.bmcEndpoint());
             machines.put(ref.name(), m);
             byIndex.add(m);
             gpuCount += m.gpus();
-            if (enrolledAs == NodeState.READY) {
+            if (as == NodeState.READY) {
                 m.power = PowerState.ON;
                 m.node = NodeState.READY;
                 m.layers.put("ubuntu", "24.04");
@@ -272,6 +296,7 @@ public final class Twin implements Infrastructure {
             TwinMachine m = machines.get(machine);
             if (m == null) throw new UnreachableException("no BMC answers for machine " + machine);
             if (m.bmcDown(clock.nanos())) throw new UnreachableException("BMC of " + machine + " does not answer");
+            if (m.bmcFault != null) throw new UnreachableException(m.bmcFault);
             if (m.dead) throw new UnreachableException("BMC of " + machine + " does not answer: the machine is dead");
             return m.inventory;
         }
@@ -286,6 +311,7 @@ public final class Twin implements Infrastructure {
             if (m.dead) return new Health(false, PowerState.UNKNOWN, NodeState.UNKNOWN, true, List.of(), false,
                     "the machine does not respond to its BMC or the network");
             if (m.bmcDown(now)) return Health.unreachable("BMC does not answer");
+            if (m.bmcFault != null) return Health.unreachable(m.bmcFault);
             List<GpuFault> gpuFaults = new ArrayList<>();
             for (int i = 0; i < m.gpus(); i++) {
                 if (m.xid[i] != 0) gpuFaults.add(new GpuFault(i, m.xid[i], Faults.xidText(m.xid[i])));
@@ -302,6 +328,7 @@ public final class Twin implements Infrastructure {
             TwinMachine m = require(machine);
             String kind = "power-" + action.name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
             if (m.bmcDown(clock.nanos())) return failedNow(m, kind, "BMC does not answer");
+            if (m.bmcFault != null) return failedNow(m, kind, m.bmcFault);
             Duration d = switch (action) {
                 case ON -> POWER_ON;
                 case OFF, FORCE_OFF -> POWER_OFF;
@@ -334,6 +361,7 @@ public final class Twin implements Infrastructure {
         synchronized (lock) {
             TwinMachine m = require(machine);
             if (m.bmcDown(clock.nanos())) return failedNow(m, "install", "BMC does not answer");
+            if (m.bmcFault != null) return failedNow(m, "install", m.bmcFault);
             if (m.power != PowerState.ON) return failedNow(m, "install", "the machine is powered off");
             return start(m, "install", INSTALL, () -> {
                 if (!m.running()) return "the machine went down during the install";
@@ -366,6 +394,37 @@ public final class Twin implements Infrastructure {
                 }
                 return null;
             });
+        }
+    }
+
+    @Override
+    public Operation check(String machine, String check, Duration length) {
+        synchronized (lock) {
+            TwinMachine m = require(machine);
+            String kind = "check:" + check;
+            if (!TwinChecks.known(check)) return failedNow(m, kind, "unknown check " + check);
+            if (m.bmcDown(clock.nanos())) return failedNow(m, kind, "BMC does not answer");
+            if (m.bmcFault != null) return failedNow(m, kind, m.bmcFault);
+            if (!m.running()) return failedNow(m, kind, "the machine is not running");
+            TwinChecks.Planned plan = TwinChecks.plan(m, check, length, random, gateRates);
+            String[] id = new String[1];
+            Operation op = start(m, kind, plan.duration(), () -> {
+                if (!m.running()) return "the machine went down during " + check;
+                if (plan.breaksGpu() >= 0) m.xid[plan.breaksGpu()] = 79;
+                reports.put(id[0], TwinChecks.report(m, check, plan));
+                return null;
+            });
+            id[0] = op.id();
+            return op;
+        }
+    }
+
+    @Override
+    public dev.millwright.infra.CheckReport checkReport(String operationId) {
+        synchronized (lock) {
+            dev.millwright.infra.CheckReport r = reports.get(operationId);
+            if (r == null) throw new UnreachableException("no report for operation " + operationId + ": not a check that succeeded");
+            return r;
         }
     }
 
@@ -545,6 +604,28 @@ public final class Twin implements Infrastructure {
     }
 
     // ---- machinery
+
+    /**
+     * What a machine's endpoint says about its BMC ({@code bmc=unreachable|unauthorized|malformed}), and the faults it
+     * was delivered with (old firmware, ECC off; {@code fail=<check>} for a part that always fails that check), drawn from a stream of its own so that enrolling never shifts the
+     * twin's main random sequence.
+     */
+    private void deliveryFaults(TwinMachine m, String endpoint) {
+        String bmc = HardwareProfiles.param(endpoint, "bmc");
+        if ("unreachable".equals(bmc)) m.bmcDownUntil = Long.MAX_VALUE;
+        else if ("unauthorized".equals(bmc)) m.bmcFault = "HTTP 401 Unauthorized from the BMC: the credentials were refused";
+        else if ("malformed".equals(bmc)) m.bmcFault = "the BMC answered malformed JSON: Unexpected end-of-input in /redfish/v1/Systems/1 at line 1, column 212";
+        m.failsCheck = HardwareProfiles.param(endpoint, "fail");
+        if (gateRates.firmware() == 0 && gateRates.ecc() == 0) return;
+        SplittableRandom own = new SplittableRandom(seed * 1_000_003L + m.name.hashCode());
+        if (own.nextDouble() < gateRates.firmware()) {
+            List<Inventory.Firmware> fw = new ArrayList<>();
+            for (Inventory.Firmware f : m.inventory.firmware()) fw.add(f.component().equals("BIOS") ? new Inventory.Firmware("BIOS", "2.3.0") : f);
+            Inventory i = m.inventory;
+            m.inventory = new Inventory(i.cpuModel(), i.sockets(), i.cores(), i.memoryGiB(), i.gpus(), i.nics(), fw);
+        }
+        m.eccOff = m.gpus() > 0 && own.nextDouble() < gateRates.ecc();
+    }
 
     private TwinMachine require(String machine) {
         TwinMachine m = machines.get(machine);

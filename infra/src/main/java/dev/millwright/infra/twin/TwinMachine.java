@@ -12,7 +12,14 @@ final class TwinMachine {
     final String name;
     final String profile;
     final int index;
-    final Inventory inventory;
+    /** What the BMC reports; a delivered machine's firmware may be older than its profile's. */
+    Inventory inventory;
+    /** Why the BMC answers but cannot be used (credentials refused, malformed answers), or null. */
+    String bmcFault;
+    /** A check this machine always fails ({@code ?fail=nccl} on its endpoint): a known-bad part, for tests and demos. */
+    String failsCheck;
+    /** ECC was found disabled on one GPU as delivered. */
+    boolean eccOff;
     PowerState power;
     NodeState node;
     boolean dead;
