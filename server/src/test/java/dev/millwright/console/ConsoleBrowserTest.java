@@ -182,6 +182,7 @@ class ConsoleBrowserTest {
         JsonNode rollout = Json.tree(server.admin("GET", "/api/v1/tenants/automaker/rollouts/" + name, null).body());
         assertThat(rollout.path("spec").path("paused").asBoolean()).isTrue();
         waitForText("Paused");
+        assertThat(viewText()).contains("fra-n01").doesNotContain("[object");
         shot("5-upgrades");
     }
 
