@@ -37,7 +37,8 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * demo factory and a twin running at 300x (environments come up in seconds): a platform admin logs in and sees the factory, deploys a workload
  * through the form generated from its AppTemplate and watches it get placed, starts and pauses a rollout, and
  * sees a CVE finding with its remediation; a practitioner of another tenant sees none of the automaker's
- * objects. Each view is saved as a screenshot under {@code target/console-screenshots}.
+ * objects; a dock-to-live batch shows its progress and why a machine was quarantined. Each view is saved as a
+ * screenshot under {@code target/console-screenshots}.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ConsoleBrowserTest {
@@ -156,6 +157,18 @@ class ConsoleBrowserTest {
         wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("deploy-errors"), "exists"));
     }
 
+    /** Clicks what the locator finds, finding it again when the view was redrawn in between. */
+    private static void click(By locator) {
+        wait.until(d -> {
+            try {
+                d.findElement(locator).click();
+                return true;
+            } catch (org.openqa.selenium.StaleElementReferenceException | org.openqa.selenium.NoSuchElementException e) {
+                return false;
+            }
+        });
+    }
+
     /** The workload's row as shown now; the view redraws on every change, so a row read mid-redraw is read again. */
     private static String row(String workload) {
         try {
@@ -176,8 +189,7 @@ class ConsoleBrowserTest {
         new Select(browser.findElement(By.id("rollout-target"))).selectByValue("1.1.0");
         browser.findElement(By.cssSelector("#rollout-form button[type=submit]")).click();
         String name = "staging-gpu-inference-1-1-0";
-        WebElement pause = wait.until(ExpectedConditions.elementToBeClickable(By.xpath("//button[text()='Pause " + name + "']")));
-        pause.click();
+        click(By.xpath("//button[text()='Pause " + name + "']"));
         wait.until(ExpectedConditions.elementToBeClickable(By.xpath("//button[text()='Resume " + name + "']")));
         JsonNode rollout = Json.tree(server.admin("GET", "/api/v1/tenants/automaker/rollouts/" + name, null).body());
         assertThat(rollout.path("spec").path("paused").asBoolean()).isTrue();
@@ -197,6 +209,26 @@ class ConsoleBrowserTest {
 
     @Test
     @Order(5)
+    void aDockToLiveBatchShowsItsProgressAndWhyAMachineWasQuarantined() throws IOException {
+        server.admin("POST", "/api/v1/platformsecrets", "{\"kind\":\"PlatformSecret\",\"metadata\":{\"name\":\"bmc-dock\"},\"spec\":{\"data\":{\"password\":\"p\"}}}");
+        server.admin("POST", "/api/v1/nodepools", "{\"kind\":\"NodePool\",\"metadata\":{\"name\":\"muc-dock\"},\"spec\":{\"cluster\":\"muc-research\",\"role\":\"worker\",\"machines\":[]}}");
+        String rows = String.join(",", List.of(1, 2, 3).stream().map(i -> "{\"name\":\"dock-" + i + "\",\"bmc\":\"twin://hgx-h100/dock-" + i
+                + (i == 3 ? "?fail=nccl" : "") + "\",\"credentialsRef\":\"bmc-dock\",\"rack\":\"r9\",\"position\":" + i + "}").toList());
+        var created = server.admin("POST", "/api/v1/dockbatches", """
+                {"kind":"DockBatch","metadata":{"name":"rack-9"},"spec":{"site":"munich","pool":"muc-dock",
+                 "expected":{"gpuModel":"H100 80GB","gpuCount":8},"gates":[{"check":"dcgm","level":1},{"check":"nccl"}],
+                 "machines":[%s]}}""".formatted(rows));
+        assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+        open("machines", "Machines");
+        waitForText("Dock-to-live batches");
+        new WebDriverWait(browser, Duration.ofSeconds(120)).until(d -> viewText().contains("3/3"));
+        waitForText("dock-3");
+        assertThat(viewText()).contains("rack-9", "CompletedWithFailures", "dock-3 Quarantined NCCL all-reduce bus bandwidth");
+        shot("8-dock-batch");
+    }
+
+    @Test
+    @Order(6)
     void aPractitionerOfAnotherTenantSeesNoneOfTheAutomakersObjects() throws IOException {
         browser.findElement(By.id("logout")).click();
         JsonNode issued = Json.tree(server.admin("POST", "/api/v1/tokens", "{\"user\":\"emil\"}").body());
@@ -210,6 +242,6 @@ class ConsoleBrowserTest {
             assertThat(viewText()).as(view).doesNotContain("automaker");
         }
         open("workloads", "Workloads and queues");
-        shot("7-practitioner-workloads");
+        shot("9-practitioner-workloads");
     }
 }
