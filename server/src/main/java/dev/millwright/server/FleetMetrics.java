@@ -64,6 +64,18 @@ final class FleetMetrics {
         long now = System.nanoTime() / 1_000_000;
         if (refreshedAt != Long.MIN_VALUE && now - refreshedAt < MIN_INTERVAL_MILLIS) return;
         refreshedAt = now;
+        read(false);
+    }
+
+    /**
+     * Reads the store and keeps a sample for the console's charts. Not counted as a scrape's refresh, so a scrape
+     * right after it still reads afresh.
+     */
+    synchronized void sample() {
+        read(true);
+    }
+
+    private void read(boolean keepSample) {
         Map<String, Integer> total = new TreeMap<>();
         Map<String, double[]> busy = new TreeMap<>(); // per model: sum of utilization, GPUs sampled
         for (Resource m : store.listAll(ListOptions.all(FleetKinds.MACHINE)).items()) {
@@ -102,7 +114,7 @@ final class FleetMetrics {
             mean[0] += b[0];
             mean[1] += b[1];
         });
-        history.add(new FleetHistory.Sample(clock.instant(), total.values().stream().mapToInt(Integer::intValue).sum(),
+        if (keepSample) history.add(new FleetHistory.Sample(clock.instant(), total.values().stream().mapToInt(Integer::intValue).sum(),
                 allocated.values().stream().mapToInt(Integer::intValue).sum(), mean[1] == 0 ? 0 : mean[0] / mean[1]));
         List<MultiGauge.Row<?>> gpuRows = new ArrayList<>();
         total.forEach((model, n) -> {

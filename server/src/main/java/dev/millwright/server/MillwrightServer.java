@@ -200,7 +200,7 @@ public final class MillwrightServer implements AutoCloseable {
         ApiRoutes routes = new ApiRoutes(api, metrics, fleetMetrics::refresh, () -> fleetMetrics.history().json(), VERSION, twin);
         housekeeping.scheduleWithFixedDelay(() -> {
             try {
-                fleetMetrics.refresh(); // a sample for the console's charts, whoever scrapes or not
+                fleetMetrics.sample(); // for the console's charts, whoever scrapes or not
             } catch (RuntimeException e) {
                 log.warn("fleet sample failed: {}", e.toString());
             }
