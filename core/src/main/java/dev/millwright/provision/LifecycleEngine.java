@@ -33,8 +33,11 @@ import java.util.Objects;
  * <p><b>Complexity.</b> O(n log n) in the batch's machines per pass (one sort); no per-pair work.
  */
 public final class LifecycleEngine {
-    /** What the port says of a machine's operation in flight. */
-    public enum OpState { NONE, RUNNING, SUCCEEDED, FAILED }
+    /**
+     * What the port says of a machine's operation in flight. {@code REFUSED} is a failure that asking again cannot
+     * change (the BMC refused the credentials): the machine fails at once with the reason instead of retrying.
+     */
+    public enum OpState { NONE, RUNNING, SUCCEEDED, FAILED, REFUSED }
 
     /**
      * @param reading the check's measurements, when a check succeeded
@@ -86,6 +89,7 @@ public final class LifecycleEngine {
             MachineLifecycle after = switch (o.state()) {
                 case SUCCEEDED -> succeeded(m, step, o, in.settings(), plan, now, joined, events, name);
                 case FAILED -> failedTry(m, step, o.message(), in.settings(), now, events, name);
+                case REFUSED -> refused(m, step, o.message(), now, events, name);
                 case RUNNING, NONE -> !now.isBefore(m.since().plus(step.timeout()))
                         ? failedTry(m, step, step.title() + " did not finish within " + minutes(step.timeout()), in.settings(), now, events, name)
                         : m;
@@ -179,6 +183,13 @@ public final class LifecycleEngine {
         }
         Duration wait = s.backoff().multipliedBy(1L << Math.min(tries - 1, 10));
         return m.retrying(step.title() + ": " + why, now.plus(wait));
+    }
+
+    /** Retrying cannot fix it (refused credentials stay refused): fail at once, and say it was not retried. */
+    static MachineLifecycle refused(MachineLifecycle m, Step step, String why, Instant now, List<String> events, String name) {
+        String reason = step.title() + " failed, not retried: " + why;
+        events.add(name + " failed: " + reason);
+        return m.failed(LifecycleState.FAILED, reason, now);
     }
 
     /**

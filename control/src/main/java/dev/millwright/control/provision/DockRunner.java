@@ -82,7 +82,7 @@ public final class DockRunner {
         }
         return switch (op.state()) {
             case RUNNING -> new Observation(OpState.RUNNING, op.message(), null, null);
-            case FAILED -> new Observation(OpState.FAILED, op.message(), null, null);
+            case FAILED -> new Observation(op.refused() ? OpState.REFUSED : OpState.FAILED, op.message(), null, null);
             case SUCCEEDED -> {
                 if (step.kind() != Step.Kind.INSPECT && step.kind() != Step.Kind.CHECK) yield new Observation(OpState.SUCCEEDED, "", null, null);
                 try {
