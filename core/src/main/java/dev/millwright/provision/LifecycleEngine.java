@@ -80,7 +80,7 @@ public final class LifecycleEngine {
         // 1. judge what is in flight
         for (String name : names) {
             MachineLifecycle m = in.machines().get(name);
-            if (m.state().settled() || !m.inFlight() || m.next() >= plan.size()) {
+            if (m.state().settled() || !m.inFlight() || m.next() >= plan.size() || beyondDock(m)) {
                 next.put(name, m);
                 continue;
             }
@@ -100,7 +100,7 @@ public final class LifecycleEngine {
         // 2. what each limited resource holds
         Map<String, Integer> held = new HashMap<>();
         for (MachineLifecycle m : next.values()) {
-            if (m.state().settled() || m.next() >= plan.size()) continue;
+            if (m.state().settled() || m.next() >= plan.size() || beyondDock(m)) continue;
             Step step = plan.get(m.next());
             if (step.limit() != Limit.NONE && holds(m, plan)) held.merge(key(step.limit(), m), 1, Integer::sum);
         }
@@ -109,7 +109,7 @@ public final class LifecycleEngine {
         List<Action> actions = new ArrayList<>();
         for (String name : names) {
             MachineLifecycle m = next.get(name);
-            if (m.state().settled() || m.inFlight() || m.next() >= plan.size()) continue;
+            if (m.state().settled() || m.inFlight() || m.next() >= plan.size() || beyondDock(m)) continue;
             if (m.notBefore() != null && now.isBefore(m.notBefore())) continue;
             Step step = plan.get(m.next());
             if (step.limit() != Limit.NONE && !holds(m, plan)) {
@@ -183,6 +183,11 @@ public final class LifecycleEngine {
         }
         Duration wait = s.backoff().multipliedBy(1L << Math.min(tries - 1, 10));
         return m.retrying(step.title() + ": " + why, now.plus(wait));
+    }
+
+    /** A machine in a Day-2 transition ({@link Day2Engine}) is not the dock's to drive. */
+    public static boolean beyondDock(MachineLifecycle m) {
+        return m.task() != null || m.state().dayTwo();
     }
 
     /** Retrying cannot fix it (refused credentials stay refused): fail at once, and say it was not retried. */

@@ -48,7 +48,7 @@ public final class DockRunner {
     public Map<String, MachineLifecycle> recover(Map<String, MachineLifecycle> machines, List<Step> plan) {
         Map<String, MachineLifecycle> changed = new LinkedHashMap<>();
         machines.forEach((machine, m) -> {
-            if (m.pending() == null || m.next() >= plan.size()) return;
+            if (m.pending() == null || m.next() >= plan.size() || LifecycleEngine.beyondDock(m)) return;
             Operation found = null;
             try {
                 for (Operation op : infra.operations(machine)) {
@@ -67,7 +67,7 @@ public final class DockRunner {
     public Map<String, Observation> observe(Map<String, MachineLifecycle> machines, List<Step> plan) {
         Map<String, Observation> out = new HashMap<>();
         machines.forEach((machine, m) -> {
-            if (m.operation() == null || m.next() >= plan.size()) return;
+            if (m.operation() == null || m.next() >= plan.size() || LifecycleEngine.beyondDock(m)) return;
             out.put(machine, observe(machine, m.operation(), plan.get(m.next())));
         });
         return out;
