@@ -103,7 +103,7 @@ class FleetCommandTest {
         Cli.Result r = admin("get", "machines");
         assertThat(r.exit()).as(r.toString()).isZero();
         List<String> lines = lines(r.out());
-        assertThat(lines.get(0).split("\\s+")).containsExactly("NAME", "SITE", "RACK", "GPUS", "PHASE", "HEALTH", "DRIFT", "AGE");
+        assertThat(lines.get(0).split("\\s+")).containsExactly("NAME", "SITE", "RACK", "GPUS", "PHASE", "LIFECYCLE", "HEALTH", "DRIFT", "AGE");
         assertThat(lines).anySatisfy(l -> assertThat(l).startsWith("cli-h100-b ").contains(" 8x H100 80GB ").contains(" Failed "));
         assertThat(lines).anySatisfy(l -> assertThat(l).startsWith("cli-l40s ").contains(" 4x L40S ").contains(" Healthy "));
     }

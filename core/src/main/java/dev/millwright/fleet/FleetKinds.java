@@ -46,7 +46,7 @@ public final class FleetKinds {
                         Scope.PLATFORM, Visibility.PLATFORM_ADMINS, Set.of(),
                         SpecSchema.classpath(FleetKinds.class, "Machine.json"), FleetKinds::machineRules,
                         columns("SITE", "spec.site", "RACK", "spec.rack", "GPUS", "status.gpus", "PHASE", "status.phase",
-                                "HEALTH", "status.health", "DRIFT", "status.drift#"),
+                                "LIFECYCLE", "status.lifecycle.state", "HEALTH", "status.health", "DRIFT", "status.drift#"),
                         r -> List.of(new Reference("spec.site", SITE, "", r.spec().path("site").asText()))),
                 new KindDefinition(CLUSTER, "clusters", "A Kubernetes cluster at one site, built from its node pools' machines.",
                         Scope.PLATFORM, Visibility.PLATFORM_ADMINS, Set.of(),

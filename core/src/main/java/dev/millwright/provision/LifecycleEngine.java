@@ -33,8 +33,11 @@ import java.util.Objects;
  * <p><b>Complexity.</b> O(n log n) in the batch's machines per pass (one sort); no per-pair work.
  */
 public final class LifecycleEngine {
-    /** What the port says of a machine's operation in flight. */
-    public enum OpState { NONE, RUNNING, SUCCEEDED, FAILED }
+    /**
+     * What the port says of a machine's operation in flight. {@code REFUSED} is a failure that asking again cannot
+     * change (the BMC refused the credentials): the machine fails at once with the reason instead of retrying.
+     */
+    public enum OpState { NONE, RUNNING, SUCCEEDED, FAILED, REFUSED }
 
     /**
      * @param reading the check's measurements, when a check succeeded
@@ -77,7 +80,7 @@ public final class LifecycleEngine {
         // 1. judge what is in flight
         for (String name : names) {
             MachineLifecycle m = in.machines().get(name);
-            if (m.state().settled() || !m.inFlight() || m.next() >= plan.size()) {
+            if (m.state().settled() || !m.inFlight() || m.next() >= plan.size() || beyondDock(m)) {
                 next.put(name, m);
                 continue;
             }
@@ -86,6 +89,7 @@ public final class LifecycleEngine {
             MachineLifecycle after = switch (o.state()) {
                 case SUCCEEDED -> succeeded(m, step, o, in.settings(), plan, now, joined, events, name);
                 case FAILED -> failedTry(m, step, o.message(), in.settings(), now, events, name);
+                case REFUSED -> refused(m, step, o.message(), now, events, name);
                 case RUNNING, NONE -> !now.isBefore(m.since().plus(step.timeout()))
                         ? failedTry(m, step, step.title() + " did not finish within " + minutes(step.timeout()), in.settings(), now, events, name)
                         : m;
@@ -96,7 +100,7 @@ public final class LifecycleEngine {
         // 2. what each limited resource holds
         Map<String, Integer> held = new HashMap<>();
         for (MachineLifecycle m : next.values()) {
-            if (m.state().settled() || m.next() >= plan.size()) continue;
+            if (m.state().settled() || m.next() >= plan.size() || beyondDock(m)) continue;
             Step step = plan.get(m.next());
             if (step.limit() != Limit.NONE && holds(m, plan)) held.merge(key(step.limit(), m), 1, Integer::sum);
         }
@@ -105,7 +109,7 @@ public final class LifecycleEngine {
         List<Action> actions = new ArrayList<>();
         for (String name : names) {
             MachineLifecycle m = next.get(name);
-            if (m.state().settled() || m.inFlight() || m.next() >= plan.size()) continue;
+            if (m.state().settled() || m.inFlight() || m.next() >= plan.size() || beyondDock(m)) continue;
             if (m.notBefore() != null && now.isBefore(m.notBefore())) continue;
             Step step = plan.get(m.next());
             if (step.limit() != Limit.NONE && !holds(m, plan)) {
@@ -179,6 +183,18 @@ public final class LifecycleEngine {
         }
         Duration wait = s.backoff().multipliedBy(1L << Math.min(tries - 1, 10));
         return m.retrying(step.title() + ": " + why, now.plus(wait));
+    }
+
+    /** A machine in a Day-2 transition ({@link Day2Engine}) is not the dock's to drive. */
+    public static boolean beyondDock(MachineLifecycle m) {
+        return m.task() != null || m.state().dayTwo();
+    }
+
+    /** Retrying cannot fix it (refused credentials stay refused): fail at once, and say it was not retried. */
+    static MachineLifecycle refused(MachineLifecycle m, Step step, String why, Instant now, List<String> events, String name) {
+        String reason = step.title() + " failed, not retried: " + why;
+        events.add(name + " failed: " + reason);
+        return m.failed(LifecycleState.FAILED, reason, now);
     }
 
     /**

@@ -4,7 +4,8 @@ package dev.millwright.provision;
  * Where a machine is between the loading dock and production, modelled on Metal3's BareMetalHost provisioning
  * states (registering, inspecting, available, provisioning, provisioned, deprovisioning) and MAAS's (New,
  * Commissioning, Testing, Ready, Deploying, Deployed, Failed, Broken), with a burn-in of its own and a Joined state
- * for a node of a cluster.
+ * for a node of a cluster; and, for Day-2, Ironic's and MAAS's ways out of service: a node is drained before
+ * maintenance or retirement, and a retired one is gone for good.
  */
 public enum LifecycleState {
     /** Known from the manifest; nothing was done yet (or it waits for a BMC network slot). */
@@ -21,11 +22,11 @@ public enum LifecycleState {
     DEPLOYED("Deployed"),
     /** A node of its pool's cluster: done. */
     JOINED("Joined"),
-    /** Work is leaving it before maintenance or retirement. */
+    /** Cordoned; its work checkpoints or moves, then it is drained, before maintenance or retirement (or back to Joined). */
     DRAINING("Draining"),
-    /** Out of service by an operator's choice. */
+    /** Out of service by an operator's choice: cordoned and empty, powered as the operator asked. */
     MAINTENANCE("Maintenance"),
-    /** Gone for good. */
+    /** Gone for good: out of its pool, powered off, released; never provisioned again unless registered anew. */
     RETIRED("Retired"),
     /** Could not be driven (BMC unreachable, credentials refused, a step that kept failing or timing out); says why. */
     FAILED("Failed"),
@@ -45,6 +46,11 @@ public enum LifecycleState {
     /** Nothing more happens to a machine in this state without an operator. */
     public boolean settled() {
         return this == JOINED || this == MAINTENANCE || this == RETIRED || this == FAILED || this == QUARANTINED;
+    }
+
+    /** A Day-2 state, entered only by an operator's ask: the dock leaves such a machine alone. */
+    public boolean dayTwo() {
+        return this == DRAINING || this == MAINTENANCE || this == RETIRED;
     }
 
     public static LifecycleState of(String wire) {

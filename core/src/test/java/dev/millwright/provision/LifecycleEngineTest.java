@@ -179,6 +179,24 @@ class LifecycleEngineTest {
     }
 
     @Test
+    void refusedCredentialsFailTheMachineAtOnceWithTheReasonWhileOtherFailuresAreRetried() {
+        Batch b = new Batch(2);
+        BiFunction<String, MachineLifecycle, Observation> world = (n, m) -> n.equals("m0")
+                ? new Observation(OpState.REFUSED, "HTTP 401 Unauthorized from the BMC: the credentials were refused", null, null)
+                : new Observation(OpState.FAILED, "HTTP 503 Service Unavailable", null, null);
+        b.pass(world); // asks power-on of both
+        b.pass(world);
+        assertThat(b.get("m0").state()).isEqualTo(LifecycleState.FAILED);
+        assertThat(b.get("m0").reason()).isEqualTo("power on failed, not retried: HTTP 401 Unauthorized from the BMC: the credentials were refused");
+        assertThat(b.get("m1").state()).as("a 5xx may pass: tried again after the backoff").isEqualTo(LifecycleState.INSPECTING);
+        assertThat(b.get("m1").attempts()).isEqualTo(1);
+        b.now = T0.plus(Duration.ofMinutes(10));
+        b.pass(world);
+        assertThat(b.asked.get("m0 power-on")).isEqualTo(1);
+        assertThat(b.asked.get("m1 power-on")).isEqualTo(2);
+    }
+
+    @Test
     void aStepPastItsTimeoutIsTriedAgain() {
         Batch b = new Batch(1);
         BiFunction<String, MachineLifecycle, Observation> stuck = (n, m) -> new Observation(OpState.RUNNING, "", null, null);

@@ -158,7 +158,7 @@ public final class MillwrightServer implements AutoCloseable {
                 new dev.millwright.control.workload.WorkloadController(twin), new dev.millwright.control.sched.FleetScheduler(),
                 new dev.millwright.control.rollout.RolloutController(twin), new dev.millwright.control.rollout.UpgradePlanController(),
                 new dev.millwright.control.vulns.ExposureController(), new dev.millwright.control.policy.PolicyController(),
-                new dev.millwright.control.provision.DockController(twin));
+                new dev.millwright.control.provision.DockController(twin), new dev.millwright.control.provision.Day2Controller(twin));
         controllers = new ControllerManager(store, feed, events, new Leases(db), config.clock(), identity,
                 config.leaseDuration(), config.resync(), list);
         controllers.start();

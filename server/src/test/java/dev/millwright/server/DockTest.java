@@ -68,7 +68,7 @@ class DockTest {
             assertThat(reason(s, "l40s")).isEqualTo("inventory contradicts the order: expected 8 GPUs, the BMC reports 4; "
                     + "GPU 0 is NVIDIA L40S, expected H100 80GB; GPU 0 has 48 GiB, expected 80");
             assertThat(reason(s, "unreachable")).isEqualTo("power on failed 3 times: BMC does not answer");
-            assertThat(reason(s, "wrong-creds")).isEqualTo("power on failed 3 times: HTTP 401 Unauthorized from the BMC: the credentials were refused");
+            assertThat(reason(s, "wrong-creds")).isEqualTo("power on failed, not retried: HTTP 401 Unauthorized from the BMC: the credentials were refused");
             assertThat(reason(s, "garbled")).startsWith("power on failed 3 times: the BMC answered malformed JSON");
             assertThat(reason(s, "no-secret")).isEqualTo("credentials secret bmc-r9 does not exist (PlatformSecret)");
 

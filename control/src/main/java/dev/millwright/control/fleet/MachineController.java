@@ -51,6 +51,15 @@ public final class MachineController implements Controller {
             return Result.done();
         }
         Resource machine = found.get();
+        if ("Retired".equals(machine.status().path("lifecycle").path("state").asText())) {
+            // retired for good: released from the port, never enrolled again (a new Machine registers it anew)
+            infra.release(machine.name());
+            if (!"Retired".equals(machine.status().path("phase").asText())) {
+                ctx.updateStatus(key, s -> s.put("phase", "Retired").put("health", "Unknown").put("reason", "Retired")
+                        .put("message", machine.status().path("lifecycle").path("reason").asText("")));
+            }
+            return Result.done();
+        }
         JsonNode bmc = machine.spec().path("bmc");
         try {
             infra.enroll(new MachineRef(machine.name(), bmc.path("endpoint").asText(), bmc.path("credentialsRef").asText(null)));

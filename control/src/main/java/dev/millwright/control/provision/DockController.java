@@ -120,7 +120,7 @@ public final class DockController implements Controller {
         out.events().forEach(e -> ctx.event(key, e.endsWith("joined") ? "Normal" : "Warning", "Dock", e));
 
         // 4. the batch's summary
-        boolean finished = machines.size() + rejected.size() >= rows.size() && machines.values().stream().allMatch(p -> p.state().settled());
+        boolean finished = machines.size() + rejected.size() >= rows.size() && machines.values().stream().allMatch(p -> p.state().settled() || p.state().dayTwo());
         summarize(ctx, key, settings, machines, rejected, finished, now);
         return finished ? Result.done() : Result.requeueAfter(ACTIVE_POLL);
     }
@@ -197,7 +197,7 @@ public final class DockController implements Controller {
         int joined = counts.getOrDefault("Joined", 0);
         int quarantined = counts.getOrDefault("Quarantined", 0);
         int failed = counts.getOrDefault("Failed", 0) + rejected.size();
-        long settled = machines.values().stream().filter(p -> p.state().settled()).count() + rejected.size();
+        long settled = machines.values().stream().filter(p -> p.state().settled() || p.state().dayTwo()).count() + rejected.size();
         int total = machines.size() + rejected.size();
         Duration left = DockEstimate.remaining(settings, machines, now);
         ctx.updateStatus(key, s -> {

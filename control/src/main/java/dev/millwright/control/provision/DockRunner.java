@@ -48,7 +48,7 @@ public final class DockRunner {
     public Map<String, MachineLifecycle> recover(Map<String, MachineLifecycle> machines, List<Step> plan) {
         Map<String, MachineLifecycle> changed = new LinkedHashMap<>();
         machines.forEach((machine, m) -> {
-            if (m.pending() == null || m.next() >= plan.size()) return;
+            if (m.pending() == null || m.next() >= plan.size() || LifecycleEngine.beyondDock(m)) return;
             Operation found = null;
             try {
                 for (Operation op : infra.operations(machine)) {
@@ -67,7 +67,7 @@ public final class DockRunner {
     public Map<String, Observation> observe(Map<String, MachineLifecycle> machines, List<Step> plan) {
         Map<String, Observation> out = new HashMap<>();
         machines.forEach((machine, m) -> {
-            if (m.operation() == null || m.next() >= plan.size()) return;
+            if (m.operation() == null || m.next() >= plan.size() || LifecycleEngine.beyondDock(m)) return;
             out.put(machine, observe(machine, m.operation(), plan.get(m.next())));
         });
         return out;
@@ -82,7 +82,7 @@ public final class DockRunner {
         }
         return switch (op.state()) {
             case RUNNING -> new Observation(OpState.RUNNING, op.message(), null, null);
-            case FAILED -> new Observation(OpState.FAILED, op.message(), null, null);
+            case FAILED -> new Observation(op.refused() ? OpState.REFUSED : OpState.FAILED, op.message(), null, null);
             case SUCCEEDED -> {
                 if (step.kind() != Step.Kind.INSPECT && step.kind() != Step.Kind.CHECK) yield new Observation(OpState.SUCCEEDED, "", null, null);
                 try {

@@ -288,7 +288,7 @@ public final class RolloutController implements Controller {
      * Workload replicas still placed on a machine, and how long the node waits for them before it is drained
      * anyway: a job's checkpoint grace, or for a service the time its replacement gets to start elsewhere.
      */
-    private static RolloutRunner.Work workOn(List<Resource> workloads, String machine) {
+    public static RolloutRunner.Work workOn(List<Resource> workloads, String machine) {
         int replicas = 0;
         long grace = 0;
         for (Resource w : workloads) {

@@ -327,30 +327,39 @@ public final class FleetScheduler implements Controller {
     }
 
     /**
-     * Jobs on a node a rollout is emptying checkpoint and stop within their grace period, then queue again
-     * for other nodes (the node is out of the schedulable set while it is worked on): the rollout drains the
-     * node only after they had that time. Services' replicas are replaced elsewhere when the drain evicts them.
+     * Jobs on a node a rollout (or an operator's maintenance or retirement) is emptying checkpoint and stop within
+     * their grace period, then queue again for other nodes (the node is out of the schedulable set while it is worked
+     * on): the node is drained only after they had that time. Services' replicas are replaced elsewhere first.
      */
     private static void checkpointForRollouts(ControllerContext ctx, ResourceStore store, List<Resource> workloads, OtherTenants others) {
         Map<String, String> draining = new HashMap<>();
+        Map<String, String> purpose = new HashMap<>();
         for (Resource r : store.listAll(ListOptions.all(dev.millwright.rollout.RolloutKinds.ROLLOUT)).items()) {
             r.status().path("nodes").fields().forEachRemaining(e -> {
                 String phase = e.getValue().path("phase").asText();
                 if (phase.equals("Cordoning") || phase.equals("WaitingForJobs") || phase.equals("Draining")) {
                     draining.put(e.getKey(), "rollout " + r.tenant() + "/" + r.name());
+                    purpose.put(e.getKey(), "an upgrade");
                 }
             });
+        }
+        for (Resource m : store.listAll(ListOptions.all(dev.millwright.fleet.FleetKinds.MACHINE)).items()) {
+            if (!"Draining".equals(m.status().path("lifecycle").path("state").asText())) continue;
+            boolean retire = m.spec().path("retire").asBoolean(false);
+            draining.putIfAbsent(m.name(), (retire ? "retirement" : "maintenance") + " of machine " + m.name());
+            purpose.putIfAbsent(m.name(), retire ? "retirement" : "maintenance");
         }
         if (draining.isEmpty()) return;
         for (Resource w : workloads) {
             if (!w.status().path("job").asBoolean()) {
-                moveReplicas(ctx, w, draining, others);
+                moveReplicas(ctx, w, draining, purpose, others);
                 continue;
             }
             for (JsonNode p : w.status().path("placements")) {
-                String by = draining.get(p.path("machine").asText());
+                String machine = p.path("machine").asText();
+                String by = draining.get(machine);
                 if (by == null) continue;
-                preempt(ctx, w, new Scheduler.Preempt(w.tenant() + "/" + w.name(), by, "node " + p.path("machine").asText() + " is emptied for an upgrade"),
+                preempt(ctx, w, new Scheduler.Preempt(w.tenant() + "/" + w.name(), by, "node " + machine + " is emptied for " + purpose.get(machine)),
                         others);
                 break;
             }
@@ -361,12 +370,12 @@ public final class FleetScheduler implements Controller {
      * A service's replicas on a node being emptied are marked moving: the workload controller asks for a
      * replacement elsewhere first (a surge) and stops a moving replica only once its replacement runs.
      */
-    private static void moveReplicas(ControllerContext ctx, Resource w, Map<String, String> draining, OtherTenants others) {
-        boolean any = false;
+    private static void moveReplicas(ControllerContext ctx, Resource w, Map<String, String> draining, Map<String, String> purpose, OtherTenants others) {
+        String on = null;
         for (JsonNode p : w.status().path("placements")) {
-            if (draining.containsKey(p.path("machine").asText()) && !p.path("moving").asBoolean()) any = true;
+            if (draining.containsKey(p.path("machine").asText()) && !p.path("moving").asBoolean()) on = p.path("machine").asText();
         }
-        if (!any || FINISHED.contains(w.status().path("phase").asText())) return;
+        if (on == null || FINISHED.contains(w.status().path("phase").asText())) return;
         List<String> moving = new ArrayList<>();
         ctx.updateStatus(w.key(), s -> {
             for (JsonNode p : s.path("placements")) {
@@ -378,8 +387,8 @@ public final class FleetScheduler implements Controller {
             return s;
         });
         if (!moving.isEmpty()) {
-            ctx.event(w.key(), "Normal", "Moving", String.join(", ", moving) + ": its node is emptied for an upgrade by "
-                    + others.asSeenBy(w.tenant(), draining.values().iterator().next()) + "; a replacement starts elsewhere first");
+            ctx.event(w.key(), "Normal", "Moving", String.join(", ", moving) + ": its node is emptied for " + purpose.get(on) + " by "
+                    + others.asSeenBy(w.tenant(), draining.get(on)) + "; a replacement starts elsewhere first");
         }
     }
 

@@ -21,7 +21,8 @@ import java.util.TreeSet;
  * have GPUs and run the environment's template (its node stack is InSync). A node's partition is its
  * environment, or the shared pool it belongs to, so a workload only lands on nodes its environment may use; its fabric group is the set of
  * InfiniBand leaf switches its rails are cabled to (else its rack), and its GPUs' NVLink domains come from
- * the inventory the machine controller observed. A node a Rollout is working on is never schedulable.
+ * the inventory the machine controller observed. A node a Rollout is working on, or one an operator took out of
+ * service (maintenance, retirement), is never schedulable.
  */
 record FleetView(List<Scheduler.NodeSpec> nodes, Set<String> models, Map<String, Set<String>> machinesByPartition,
                  Map<String, JsonNode> quotas, Map<String, Integer> unschedulable, Map<String, String> partitions,
@@ -88,7 +89,7 @@ record FleetView(List<Scheduler.NodeSpec> nodes, Set<String> models, Map<String,
                     JsonNode gpus = machine.status().path("inventory").path("gpus");
                     if (gpus.isEmpty()) continue;
                     models.add(gpus.get(0).path("model").asText());
-                    boolean ready = "Ready".equals(machine.status().path("phase").asText());
+                    boolean ready = "Ready".equals(machine.status().path("phase").asText()) && inService(machine);
                     boolean inSync = "InSync".equals(stacks.path(machine.name()).path("state").asText()) && !upgrading.contains(machine.name());
                     if (!ready || !inSync) {
                         if (added.add(partition + "|" + machine.name() + "|out")) unschedulable.merge(partition, 1, Integer::sum);
@@ -104,6 +105,17 @@ record FleetView(List<Scheduler.NodeSpec> nodes, Set<String> models, Map<String,
         Map<String, String> nodePartitions = new HashMap<>();
         nodes.forEach(n -> nodePartitions.put(n.name(), n.partition()));
         return new FleetView(nodes, models, byPartition, quotas, unschedulable, partitions, nodePartitions);
+    }
+
+    /**
+     * Whether no operator took the machine out of service: nothing asked in its spec, and a machine a DockBatch
+     * brought in is Joined (not Draining, in Maintenance or Retired). Read from the spec too, so that a node takes
+     * no new work from the moment it is asked, before its cordon is observed.
+     */
+    static boolean inService(Resource machine) {
+        if (machine.spec().path("maintenance").asBoolean(false) || machine.spec().path("retire").asBoolean(false)) return false;
+        JsonNode lifecycle = machine.status().path("lifecycle");
+        return !lifecycle.has("state") || "Joined".equals(lifecycle.path("state").asText()) && !lifecycle.hasNonNull("task");
     }
 
     private static Scheduler.NodeSpec node(Resource machine, JsonNode gpus, String partition) {

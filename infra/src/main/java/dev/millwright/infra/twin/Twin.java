@@ -613,7 +613,10 @@ public final class Twin implements Infrastructure {
     private void deliveryFaults(TwinMachine m, String endpoint) {
         String bmc = HardwareProfiles.param(endpoint, "bmc");
         if ("unreachable".equals(bmc)) m.bmcDownUntil = Long.MAX_VALUE;
-        else if ("unauthorized".equals(bmc)) m.bmcFault = "HTTP 401 Unauthorized from the BMC: the credentials were refused";
+        else if ("unauthorized".equals(bmc)) {
+            m.bmcFault = "HTTP 401 Unauthorized from the BMC: the credentials were refused";
+            m.credentialsRefused = true;
+        }
         else if ("malformed".equals(bmc)) m.bmcFault = "the BMC answered malformed JSON: Unexpected end-of-input in /redfish/v1/Systems/1 at line 1, column 212";
         m.failsCheck = HardwareProfiles.param(endpoint, "fail");
         if (gateRates.firmware() == 0 && gateRates.ecc() == 0) return;
@@ -653,7 +656,8 @@ public final class Twin implements Infrastructure {
 
     private Operation failedNow(TwinMachine m, String kind, String why) {
         String id = "op-" + (++operationIds);
-        Operation op = new Operation(id, m.name, kind, Operation.State.FAILED, why, clock.instant(), clock.instant());
+        boolean refused = m.credentialsRefused && why.equals(m.bmcFault);
+        Operation op = new Operation(id, m.name, kind, Operation.State.FAILED, why, clock.instant(), clock.instant(), refused);
         operations.put(id, op);
         operationsByMachine.computeIfAbsent(m.name, k -> new ArrayList<>()).add(id);
         history.record(clock.nanos(), m.name, kind + " refused: " + why);

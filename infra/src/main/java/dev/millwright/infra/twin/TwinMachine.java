@@ -16,6 +16,8 @@ final class TwinMachine {
     Inventory inventory;
     /** Why the BMC answers but cannot be used (credentials refused, malformed answers), or null. */
     String bmcFault;
+    /** The BMC refuses the credentials: operations fail refused (retrying cannot help), not merely failed. */
+    boolean credentialsRefused;
     /** A check this machine always fails ({@code ?fail=nccl} on its endpoint): a known-bad part, for tests and demos. */
     String failsCheck;
     /** ECC was found disabled on one GPU as delivered. */
