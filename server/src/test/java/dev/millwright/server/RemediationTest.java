@@ -71,7 +71,9 @@ class RemediationTest {
         assertThat(unpublished.path("remediation").has("template")).isFalse();
         assertThat(unpublished.path("remediation").path("smallestChange").toString()).contains("\"pack\":\"vllm\"", "\"to\":\"0.7.3\"");
         assertThat(unpublished.path("remediation").path("summary").asText()).startsWith("no published template version has the fix");
-        JsonNode beyondCatalog = finding("CVE-2025-6242").path("remediation");
+        // the advisories arrive one by one: each finding shows once the pass after its record has run
+        JsonNode beyondCatalog = ApiFixtures.await(() -> finding("CVE-2025-6242"), f -> f.has("remediation"), Duration.ofSeconds(20),
+                "CVE-2025-6242 on the status").path("remediation");
         assertThat(beyondCatalog.has("smallestChange")).isFalse();
         assertThat(beyondCatalog.path("summary").asText()).contains("fixed in PyPI vllm 0.11.0").contains("newest vllm is 0.9.2");
 
