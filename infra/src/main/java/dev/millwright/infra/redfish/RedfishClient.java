@@ -365,11 +365,18 @@ final class RedfishClient implements AutoCloseable {
         return null;
     }
 
+    /** Why a connection failed, in words: the JDK often wraps the useful part (refused, unknown host) without a message. */
     private static String reason(IOException e) {
-        Throwable root = e;
-        while (root.getCause() != null && root.getCause() != root) root = root.getCause();
-        String m = root.getMessage();
-        return root.getClass().getSimpleName() + (m == null || m.isBlank() ? "" : ": " + m);
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof java.net.ConnectException) return "connection refused (ConnectException): nothing listens there, or a firewall rejects it";
+            if (t instanceof java.net.UnknownHostException) return "unknown host (UnknownHostException): " + t.getMessage();
+            if (t instanceof java.net.NoRouteToHostException) return "no route to host (NoRouteToHostException)";
+        }
+        String message = null;
+        for (Throwable t = e; t != null && message == null; t = t.getCause()) {
+            if (t.getMessage() != null && !t.getMessage().isBlank()) message = t.getMessage();
+        }
+        return e.getClass().getSimpleName() + (message == null ? "" : ": " + message);
     }
 
     private static String location(JsonProcessingException e) {

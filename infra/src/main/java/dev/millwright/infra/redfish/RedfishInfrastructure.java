@@ -47,6 +47,8 @@ public final class RedfishInfrastructure implements Infrastructure {
     /** How long the machine may take to boot the installer after the restart. */
     static final Duration BOOT_DEADLINE = Duration.ofMinutes(30);
     private static final String TASK = ":task:";
+    /** How long a forced power off may take to show before the power-on half of a power cycle is sent. */
+    private static final int FORCE_OFF_WAIT_SECONDS = 30;
 
     /** Says how to reach a machine's BMC: its endpoint, and the credentials its credentialsRef names. */
     @FunctionalInterface
@@ -159,12 +161,35 @@ public final class RedfishInfrastructure implements Infrastructure {
             RedfishBmc bmc = bmc(machine);
             if (source == BootSource.VIRTUAL_MEDIA) bmc.insertMedia(image);
             bmc.bootOnce(source, source == BootSource.UEFI_HTTP ? image : null);
-            var sent = bmc.reset(PowerAction.RESTART);
+            String how = restart(bmc);
             Operation op = new Operation(id(machine), machine, kind, Operation.State.RUNNING, "booting " + image + " from "
-                    + source.name().toLowerCase(Locale.ROOT).replace('_', ' ') + " (ResetType " + sent.orElse("none") + ")", now, null);
+                    + source.name().toLowerCase(Locale.ROOT).replace('_', ' ') + " (" + how + ")", now, null);
             return record(op, new Pending(op, machine, null, source, null));
         } catch (RedfishException e) {
             return record(new Operation(id(machine), machine, kind, Operation.State.FAILED, e.getMessage(), now, now), null);
+        }
+    }
+
+    /**
+     * Restarts the machine, or powers it on when off. A BMC that allows no restart ResetType (the EX235n allows On,
+     * ForceOff and Off) is power-cycled with a forced off and an on, which is what an operator would do by hand.
+     */
+    private static String restart(RedfishBmc bmc) {
+        try {
+            return "ResetType " + bmc.reset(PowerAction.RESTART).orElse("none");
+        } catch (RedfishException e) {
+            if (e.failure() != RedfishException.Failure.NOT_ALLOWED) throw e;
+            String off = bmc.reset(PowerAction.FORCE_OFF).orElse("none");
+            for (int i = 0; i < FORCE_OFF_WAIT_SECONDS && bmc.health().power() != Health.PowerState.OFF; i++) {
+                try {
+                    Thread.sleep(1000); // the BMC takes a moment to report the host off; On before that would be a no-op
+                } catch (InterruptedException ie) {
+                    Thread.currentThread().interrupt();
+                    break;
+                }
+            }
+            String on = bmc.reset(PowerAction.ON).orElse("none");
+            return "no restart allowed: ResetType " + off + ", then " + on;
         }
     }
 

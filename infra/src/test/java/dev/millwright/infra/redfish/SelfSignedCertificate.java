@@ -27,12 +27,18 @@ public final class SelfSignedCertificate {
         this.pem = pem;
     }
 
-    /** Makes a fresh key pair and certificate in {@code dir}. */
+    /** Makes a fresh key pair and certificate for localhost and 127.0.0.1 in {@code dir}. */
     public static SelfSignedCertificate create(Path dir) {
-        Path store = dir.resolve("bmc.p12");
-        Path pem = dir.resolve("bmc-ca.pem");
+        return create(dir, "dns:localhost,ip:127.0.0.1");
+    }
+
+    /** Makes a certificate for other names ({@code "dns:bmc.example"}): one that does not match the test BMC's address. */
+    public static SelfSignedCertificate create(Path dir, String subjectAlternativeNames) {
+        String name = "bmc-" + Integer.toHexString(subjectAlternativeNames.hashCode());
+        Path store = dir.resolve(name + ".p12");
+        Path pem = dir.resolve(name + "-ca.pem");
         keytool("-genkeypair", "-alias", "bmc", "-keyalg", "EC", "-groupname", "secp256r1", "-sigalg", "SHA256withECDSA",
-                "-dname", "CN=localhost, O=Millwright test BMC", "-ext", "SAN=dns:localhost,ip:127.0.0.1", "-validity", "2",
+                "-dname", "CN=localhost, O=Millwright test BMC", "-ext", "SAN=" + subjectAlternativeNames, "-validity", "2",
                 "-keystore", store.toString(), "-storetype", "PKCS12", "-storepass", PASSWORD, "-keypass", PASSWORD);
         keytool("-exportcert", "-rfc", "-alias", "bmc", "-keystore", store.toString(), "-storetype", "PKCS12",
                 "-storepass", PASSWORD, "-file", pem.toString());
