@@ -105,7 +105,9 @@ final class GpuDiscovery {
         }
         if (!gpu) {
             if (!type.equals("CPU") && !type.equals("CORE") && !type.equals("THREAD") && !type.equals("NULL")) {
-                otherAccelerators.add(label + " (" + type.toLowerCase(Locale.ROOT) + ")");
+                String model = Odata.text(p.path("Model"));
+                String id = SystemTarget.idOf(p, path == null ? "" : path);
+                otherAccelerators.add(id + " (" + type.toLowerCase(Locale.ROOT) + (model == null || model.equals(id) ? "" : " " + model) + ")");
             }
             return null;
         }
