@@ -137,7 +137,7 @@ final class GpuDiscovery {
         if (mib == 0) {
             List<String> memory = new ArrayList<>(Odata.links(p.path("Links"), "Memory"));
             String collection = Odata.link(p, "Memory");
-            if (collection != null) client.find(collection).ifPresent(c -> memory.addAll(Odata.members(c)));
+            if (collection != null) memory.addAll(client.members(collection));
             for (String m : memory) mib += client.find(m).map(r -> r.path("CapacityMiB").asLong(0)).orElse(0L);
         }
         if (mib == 0) mib = oemMemoryMiB(p.path("Oem"));
@@ -186,7 +186,7 @@ final class GpuDiscovery {
     private void graphicsControllers(JsonNode system, List<Found> gpus, Set<String> claimed, List<Found> unclaimed) {
         String collection = Odata.link(system, "GraphicsControllers");
         if (collection == null) return;
-        for (String path : client.find(collection).map(Odata::members).orElse(List.of())) {
+        for (String path : client.members(collection)) {
             JsonNode gc = client.find(path).orElse(null);
             if (gc == null) continue;
             List<String> processors = Odata.links(gc.path("Links"), "Processors");
@@ -222,7 +222,7 @@ final class GpuDiscovery {
             String collection = c == null ? null : Odata.link(c, "PCIeDevices");
             if (collection == null) continue;
             anyCollection = true;
-            client.find(collection).ifPresent(col -> Odata.members(col).forEach(d -> devices.putIfAbsent(Odata.key(d), d)));
+            client.members(collection).forEach(d -> devices.putIfAbsent(Odata.key(d), d));
         }
         if (!anyCollection) notes.missing("PCIeDevices: neither the system nor its chassis list any; GPUs can only be read from Processors");
         for (String path : devices.values()) {
@@ -231,7 +231,7 @@ final class GpuDiscovery {
             List<JsonNode> functions = new ArrayList<>();
             List<String> functionPaths = new ArrayList<>(Odata.links(device.path("Links"), "PCIeFunctions"));
             String fnCollection = Odata.link(device, "PCIeFunctions");
-            if (fnCollection != null) client.find(fnCollection).ifPresent(c -> functionPaths.addAll(Odata.members(c)));
+            if (fnCollection != null) functionPaths.addAll(client.members(fnCollection));
             for (String fn : functionPaths) client.find(fn).ifPresent(functions::add);
             int vendor = -1;
             boolean gpu = false;
@@ -258,7 +258,7 @@ final class GpuDiscovery {
         List<String> collections = new ArrayList<>();
         collectOemLinks(host.path("Oem"), collections, 0);
         for (String collection : collections) {
-            for (String path : client.find(collection).map(Odata::members).orElse(List.of())) {
+            for (String path : client.members(collection)) {
                 JsonNode d = client.find(path).orElse(null);
                 if (d == null || !isGpuFunction(d) || GpuFacts.namesSomethingElse(label(d, path))) continue;
                 Found f = candidate(d, path, GpuFacts.pciId(d.has("VendorId") ? d.get("VendorId") : d.get("VendorID")));

@@ -52,7 +52,7 @@ final class InventoryReader {
         String hostPath = Odata.id(host);
         String hostId = SystemTarget.idOf(host, hostPath == null ? "" : hostPath);
         String all = Odata.link(client.read(RedfishClient.SERVICE_ROOT), "Chassis");
-        for (String c : all == null ? List.<String>of() : client.find(all).map(Odata::members).orElse(List.of())) {
+        for (String c : all == null ? List.<String>of() : client.members(all)) {
             JsonNode chassis = client.find(c).orElse(null);
             if (chassis == null) continue;
             boolean linksBack = hostPath != null && Odata.links(chassis.path("Links"), "ComputerSystems").stream()
@@ -74,12 +74,7 @@ final class InventoryReader {
             if (host) notes.missing("Processors: CPUs come from ProcessorSummary, and GPUs only from PCIe devices");
             return out;
         }
-        JsonNode members = client.find(collection).orElse(null);
-        if (members == null) {
-            if (host) notes.missing("Processors: the system links a collection that is not there (404)");
-            return out;
-        }
-        for (String p : Odata.members(members)) client.find(p).ifPresent(out::add);
+        for (String p : client.members(collection)) client.find(p).ifPresent(out::add);
         return out;
     }
 
@@ -122,7 +117,7 @@ final class InventoryReader {
         String collection = Odata.link(host, "Memory");
         long mib = 0;
         if (collection != null) {
-            for (String m : client.find(collection).map(Odata::members).orElse(List.of())) {
+            for (String m : client.members(collection)) {
                 JsonNode dimm = client.find(m).orElse(null);
                 if (dimm != null && !Odata.is(dimm.path("Status"), "State", "Absent")) mib += dimm.path("CapacityMiB").asLong(0);
             }
@@ -142,7 +137,7 @@ final class InventoryReader {
         if (collection == null) {
             notes.missing("EthernetInterfaces: the host's network interfaces are not listed");
         } else {
-            for (String e : client.find(collection).map(Odata::members).orElse(List.of())) {
+            for (String e : client.members(collection)) {
                 JsonNode nic = client.find(e).orElse(null);
                 if (nic == null || Odata.is(nic, "EthernetInterfaceType", "Virtual")) continue;
                 out.add(new Inventory.Nic(Odata.lastSegment(e), "ethernet", (int) (nic.path("SpeedMbps").asLong(0) / 1000), -1, null));
@@ -152,11 +147,11 @@ final class InventoryReader {
             JsonNode c = client.find(chassis).orElse(null);
             String adapters = c == null ? null : Odata.link(c, "NetworkAdapters");
             if (adapters == null) continue;
-            for (String a : client.find(adapters).map(Odata::members).orElse(List.of())) {
+            for (String a : client.members(adapters)) {
                 JsonNode adapter = client.find(a).orElse(null);
                 if (adapter == null) continue;
                 String ports = Odata.link(adapter, "Ports") != null ? Odata.link(adapter, "Ports") : Odata.link(adapter, "NetworkPorts");
-                for (String p : ports == null ? List.<String>of() : client.find(ports).map(Odata::members).orElse(List.of())) {
+                for (String p : ports == null ? List.<String>of() : client.members(ports)) {
                     JsonNode port = client.find(p).orElse(null);
                     if (port == null || !infiniband(port)) continue;
                     long gbps = port.path("CurrentSpeedGbps").asLong(port.path("CurrentLinkSpeedMbps").asLong(0) / 1000);
@@ -190,7 +185,7 @@ final class InventoryReader {
         } else {
             List<String> others = target.hosts().stream().filter(h -> !h.equalsIgnoreCase(target.hostId()))
                     .map(h -> h.toLowerCase(Locale.ROOT)).toList();
-            for (String item : client.find(collection).map(Odata::members).orElse(List.of())) {
+            for (String item : client.members(collection)) {
                 JsonNode fw = client.find(item).orElse(null);
                 String version = fw == null ? null : Odata.text(fw.path("Version"));
                 if (version == null) continue;

@@ -39,6 +39,8 @@ final class RedfishClient implements AutoCloseable {
     /** The longest a Retry-After header may make us wait between two tries. */
     static final Duration MAX_RETRY_AFTER = Duration.ofSeconds(10);
     static final String SERVICE_ROOT = "/redfish/v1/";
+    /** Pages of one collection read at most: a guard against a BMC whose next link points back at itself. */
+    static final int MAX_PAGES = 100;
 
     /** An answer: status, the JSON body (null when empty or not JSON on an error), ETag and Location. */
     record Reply(String method, String path, int status, JsonNode body, String etag, String location) {
@@ -103,6 +105,23 @@ final class RedfishClient implements AutoCloseable {
         Reply r = get(path);
         if (r.status() == 404) throw new RedfishException(Failure.NOT_FOUND, 404, where(r) + " is not there (404)", null);
         return object(r);
+    }
+
+    /**
+     * The member paths of a collection, following {@code Members@odata.nextLink} pages (up to {@link #MAX_PAGES});
+     * empty when the collection is not there (404).
+     */
+    java.util.List<String> members(String collectionPath) {
+        java.util.Set<String> out = new java.util.LinkedHashSet<>();
+        java.util.Set<String> seen = new java.util.HashSet<>();
+        String page = collectionPath;
+        while (page != null && seen.size() < MAX_PAGES && seen.add(page)) { // a next link back to a page read is the end
+            JsonNode c = find(page).orElse(null);
+            if (c == null) break;
+            out.addAll(Odata.members(c));
+            page = Odata.text(c.path("Members@odata.nextLink"));
+        }
+        return java.util.List.copyOf(out);
     }
 
     Reply patch(String path, JsonNode body, String ifMatch) {
@@ -214,8 +233,10 @@ final class RedfishClient implements AutoCloseable {
             } catch (JsonProcessingException e) {
                 // an error page in HTML on a 4xx/5xx is common and says nothing more than the status
                 if (status / 100 == 2) {
+                    String html = new String(bytes, 0, Math.min(bytes.length, 64), StandardCharsets.UTF_8).stripLeading().startsWith("<")
+                            ? " (an HTML or XML page: is this a Redfish service?)" : "";
                     throw new RedfishException(Failure.MALFORMED, status, "BMC " + conn.origin() + " answered " + method + " "
-                            + Odata.pathOf(path) + " with malformed JSON: " + e.getOriginalMessage() + location(e), e);
+                            + Odata.pathOf(path) + " with malformed JSON: " + e.getOriginalMessage() + location(e) + html, e);
                 }
             } catch (IOException e) {
                 throw new RedfishException(Failure.MALFORMED, status, "cannot read the answer of BMC " + conn.origin(), e);

@@ -30,13 +30,14 @@ record SystemTarget(String hostPath, String hostId, List<String> boardPaths, Lis
     }
 
     static SystemTarget resolve(RedfishClient client, String requested) {
-        JsonNode root = client.read(RedfishClient.SERVICE_ROOT);
+        JsonNode root = client.find(RedfishClient.SERVICE_ROOT).orElseThrow(() -> new RedfishException(Failure.NOT_SUPPORTED,
+                "no Redfish service at " + client.connection().origin() + ": GET /redfish/v1/ answered 404"));
         String systemsPath = Odata.link(root, "Systems");
         if (systemsPath == null) {
             throw new RedfishException(Failure.NOT_SUPPORTED, "BMC " + client.connection().origin()
                     + " lists no Systems in its service root: it manages no server (a switch or an enclosure manager?)");
         }
-        List<String> members = Odata.members(client.read(systemsPath));
+        List<String> members = client.members(systemsPath);
         List<String[]> hosts = new ArrayList<>(); // {path, id}
         List<String[]> boards = new ArrayList<>();
         List<JsonNode> hostResources = new ArrayList<>();

@@ -90,7 +90,7 @@ final class VirtualMediaControl {
         List<String> seen = new ArrayList<>();
         String fallback = null;
         for (String collection : collections) {
-            for (String member : client.find(collection).map(Odata::members).orElse(List.of())) {
+            for (String member : client.members(collection)) {
                 JsonNode vm = client.find(member).orElse(null);
                 if (vm == null) continue;
                 JsonNode types = vm.path("MediaTypes");

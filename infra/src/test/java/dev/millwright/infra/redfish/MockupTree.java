@@ -85,8 +85,10 @@ final class MockupTree {
         }
     }
 
-    /** The case-folded key of a request path, as in {@link #load}. */
+    /** The case-folded key of a request path, as in {@link #load}; a query ({@code ?$skip=6}) stays part of it. */
     static String key(String requestPath) {
-        return Odata.key(requestPath).toLowerCase(Locale.ROOT);
+        int q = requestPath.indexOf('?');
+        String query = q < 0 ? "" : requestPath.substring(q).toLowerCase(Locale.ROOT);
+        return Odata.key(q < 0 ? requestPath : requestPath.substring(0, q)).toLowerCase(Locale.ROOT) + query;
     }
 }

@@ -186,4 +186,37 @@ class RedfishFaultsTest {
             }
         }
     }
+
+    @Test
+    void aCollectionSplitIntoPagesIsReadToTheLastPage() {
+        try (TestBmc bmc = TestBmc.serving(TestBmc.TOWER).start()) {
+            String processors = "/redfish/v1/Systems/437XR1238R2/Processors";
+            var all = (com.fasterxml.jackson.databind.node.ArrayNode) bmc.resource(processors).get("Members");
+            assertThat(all).hasSize(10);
+            var second = dev.millwright.resource.Json.object().put("@odata.id", processors + "?$skip=6");
+            second.putArray("Members").addAll(List.of(all.get(6), all.get(7), all.get(8), all.get(9)));
+            bmc.put(processors + "?$skip=6", second);
+            bmc.edit(processors, c -> {
+                var members = (com.fasterxml.jackson.databind.node.ArrayNode) c.get("Members");
+                while (members.size() > 6) members.remove(6);
+                c.put("Members@odata.nextLink", processors + "?$skip=6");
+            });
+            try (RedfishBmc client = Bmcs.connect(bmc)) {
+                var inv = client.inventory().inventory();
+                assertThat(inv.sockets()).isEqualTo(8);
+                assertThat(inv.gpus()).hasSize(2);
+            }
+        }
+    }
+
+    @Test
+    void anEndpointWithoutARedfishServiceSaysSo() {
+        try (TestBmc bmc = TestBmc.serving(TestBmc.TOWER).start(); RedfishBmc client = Bmcs.connect(bmc)) {
+            bmc.remove("/redfish/v1");
+            assertThatThrownBy(client::inventory).isInstanceOfSatisfying(RedfishException.class, e -> {
+                assertThat(e.failure()).isEqualTo(Failure.NOT_SUPPORTED);
+                assertThat(e.getMessage()).isEqualTo("no Redfish service at " + bmc.url() + ": GET /redfish/v1/ answered 404");
+            });
+        }
+    }
 }

@@ -205,6 +205,13 @@ public final class TestBmc implements AutoCloseable {
         }
     }
 
+    /** Serves a resource the mockup does not have (a second page of a collection, an extra device). */
+    public void put(String path, JsonNode resource) {
+        synchronized (lock) {
+            resources.put(path, (ObjectNode) resource.deepCopy());
+        }
+    }
+
     /** Takes a resource away: a GET of it answers 404 (an optional resource this BMC does not have). */
     public void remove(String path) {
         synchronized (lock) {
@@ -228,7 +235,8 @@ public final class TestBmc implements AutoCloseable {
     private void handle(HttpExchange ex) {
         try {
             String method = ex.getRequestMethod().toUpperCase(Locale.ROOT);
-            String path = URLDecoder.decode(ex.getRequestURI().getRawPath(), StandardCharsets.UTF_8);
+            String rawQuery = ex.getRequestURI().getRawQuery();
+            String path = URLDecoder.decode(ex.getRequestURI().getRawPath() + (rawQuery == null ? "" : "?" + rawQuery), StandardCharsets.UTF_8);
             byte[] body = ex.getRequestBody().readAllBytes();
             Duration delay = faults.delay(method, path);
             if (!delay.isZero()) sleep(delay);
