@@ -213,16 +213,11 @@ final class GpuDiscovery {
     private void pcieDevices(List<JsonNode> systems, List<String> chassisPaths, Set<String> claimed, List<Found> unclaimed) {
         Map<String, String> devices = new LinkedHashMap<>();
         boolean anyCollection = false;
-        for (JsonNode system : systems) {
-            for (String d : Odata.links(system, "PCIeDevices")) devices.putIfAbsent(Odata.key(d), d);
-            anyCollection |= system.has("PCIeDevices");
-        }
-        for (String chassis : chassisPaths) {
-            JsonNode c = client.find(chassis).orElse(null);
-            String collection = c == null ? null : Odata.link(c, "PCIeDevices");
-            if (collection == null) continue;
-            anyCollection = true;
-            client.members(collection).forEach(d -> devices.putIfAbsent(Odata.key(d), d));
+        List<JsonNode> holders = new ArrayList<>(systems);
+        for (String chassis : chassisPaths) client.find(chassis).ifPresent(holders::add);
+        for (JsonNode holder : holders) {
+            anyCollection |= holder.has("PCIeDevices");
+            for (String d : pcieDeviceLinks(holder)) devices.putIfAbsent(Odata.key(d), d);
         }
         if (!anyCollection) notes.missing("PCIeDevices: neither the system nor its chassis list any; GPUs can only be read from Processors");
         for (String path : devices.values()) {
@@ -251,6 +246,17 @@ final class GpuDiscovery {
             for (String p : Odata.links(device.path("Links"), "Processors")) f.keys().add(Odata.key(p));
             addUnlessClaimed(f, claimed, unclaimed);
         }
+    }
+
+    /**
+     * A system's or chassis' PCIe devices. The schema has an array of links on ComputerSystem and a link to a
+     * collection on Chassis; BMCs mix the two up, so either shape is read on either resource.
+     */
+    private List<String> pcieDeviceLinks(JsonNode holder) {
+        JsonNode n = holder.path("PCIeDevices");
+        if (n.isArray()) return Odata.links(holder, "PCIeDevices");
+        String collection = Odata.link(holder, "PCIeDevices");
+        return collection == null ? List.of() : client.members(collection);
     }
 
     /** PCI devices a vendor lists under the system's Oem (HPE's PCIDevices, for one), judged by class and vendor. */

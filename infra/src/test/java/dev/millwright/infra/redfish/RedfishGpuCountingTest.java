@@ -80,4 +80,18 @@ class RedfishGpuCountingTest {
             }
         }
     }
+
+    @Test
+    void pcieDevicesAreReadWhetherAChassisLinksACollectionOrListsThemInline() {
+        try (TestBmc bmc = TestBmc.serving("synthetic/pcie-only-l40s").start()) {
+            var members = bmc.resource("/redfish/v1/Chassis/1/PCIeDevices").get("Members").deepCopy();
+            bmc.edit("/redfish/v1/Chassis/1", c -> c.set("PCIeDevices", members));
+            bmc.edit("/redfish/v1/Systems/1", s -> s.remove("Oem"));
+            try (RedfishBmc client = Bmcs.connect(bmc)) {
+                InventoryReport report = client.inventory();
+                assertThat(report.inventory().gpus()).hasSize(4);
+                assertThat(report.gpuSources()).allSatisfy(s -> assertThat(s).contains("/Chassis/1/PCIeDevices/Slot"));
+            }
+        }
+    }
 }
