@@ -99,7 +99,7 @@ final class GpuDiscovery {
         if (Odata.is(p.path("Status"), "State", "Absent")) return null;
         boolean namedOther = GpuFacts.namesSomethingElse(label);
         boolean gpu = type.equals("GPU") && !namedOther;
-        if (!gpu && (type.equals("ACCELERATOR") || type.equals("OEM"))) {
+        if (!gpu && (type.equals("ACCELERATOR") || type.equals("OEM") || type.equals("NULL"))) { // NULL: no ProcessorType at all
             gpu = !namedOther && GpuFacts.looksLikeGpuModel(Odata.text(p.path("Model")))
                     && (gpuMaker(Odata.text(p.path("Manufacturer"))) || gpuMaker(Odata.text(p.path("Model"))));
         }

@@ -87,8 +87,7 @@ final class InventoryReader {
         int cores = 0;
         boolean coresKnown = true;
         for (JsonNode p : processors) {
-            String type = Odata.text(p.path("ProcessorType"));
-            if (type == null || !type.equalsIgnoreCase("CPU") || Odata.is(p.path("Status"), "State", "Absent")) continue;
+            if (!isCpu(p) || Odata.is(p.path("Status"), "State", "Absent")) continue;
             sockets++;
             if (model == null) model = Odata.text(p.path("Model"));
             if (p.path("TotalCores").canConvertToInt() && p.path("TotalCores").asInt() > 0) cores += p.path("TotalCores").asInt();
@@ -109,6 +108,14 @@ final class InventoryReader {
             }
         }
         return new Cpus(model == null ? "unknown" : model, sockets, cores);
+    }
+
+    /** A CPU: typed so, or untyped with a CPU architecture and a model that names no GPU. */
+    private static boolean isCpu(JsonNode p) {
+        String type = Odata.text(p.path("ProcessorType"));
+        if (type != null) return type.equalsIgnoreCase("CPU");
+        String arch = String.valueOf(Odata.text(p.path("ProcessorArchitecture"))).toLowerCase(Locale.ROOT);
+        return List.of("x86", "ia-64", "arm", "mips", "power", "risc-v").contains(arch) && !GpuFacts.looksLikeGpuModel(Odata.text(p.path("Model")));
     }
 
     private int memoryGiB(JsonNode host) {

@@ -94,4 +94,20 @@ class RedfishGpuCountingTest {
             }
         }
     }
+
+    @Test
+    void processorsWithoutAProcessorTypeAreJudgedByArchitectureAndModel() {
+        try (TestBmc bmc = TestBmc.serving("synthetic/hgx-h100-baseboard").start()) {
+            bmc.edit("/redfish/v1/Systems/System_0/Processors/CPU_0", p -> {
+                p.remove("ProcessorType");
+                p.put("ProcessorArchitecture", "x86");
+            });
+            for (int i = 1; i <= 8; i++) bmc.edit("/redfish/v1/Systems/HGX_Baseboard_0/Processors/GPU_SXM_" + i, p -> p.remove("ProcessorType"));
+            try (RedfishBmc client = Bmcs.connect(bmc)) {
+                Inventory inv = client.inventory().inventory();
+                assertThat(inv.sockets()).isEqualTo(2);
+                assertThat(inv.gpus()).hasSize(8).allSatisfy(g -> assertThat(g.model()).isEqualTo("NVIDIA H100 80GB HBM3"));
+            }
+        }
+    }
 }
