@@ -20,6 +20,8 @@ final class ExitCodes {
     static final int AUDIT_BROKEN = 8;
     /** A watched rollout ended other than Completed: Halted, Aborted, CompletedWithFailures or Refused. */
     static final int ROLLOUT_NOT_COMPLETED = 9;
+    /** {@code bmc inspect} read a BMC whose GPUs contradict what was expected (--expect-gpus, --expect-gpu-model). */
+    static final int INVENTORY_MISMATCH = 10;
 
     private ExitCodes() {
     }

@@ -147,7 +147,8 @@ public final class MachineController implements Controller {
         }
     }
 
-    static ObjectNode inventoryJson(Inventory inv) {
+    /** The inventory as the status records it (and {@code millwright bmc inspect} prints it). */
+    public static ObjectNode inventoryJson(Inventory inv) {
         ObjectNode n = Json.object();
         n.putObject("cpu").put("model", inv.cpuModel()).put("sockets", inv.sockets()).put("cores", inv.cores());
         n.put("memoryGiB", inv.memoryGiB());
