@@ -17,7 +17,7 @@ import picocli.CommandLine.Parameters;
 
 /** From the loading dock to live: import a rack manifest as a DockBatch, and follow it. */
 @Command(name = "dock", description = "Take racks from the loading dock to a node pool: import a manifest, follow its batch.",
-        subcommands = {DockCommand.Import.class, DockCommand.Status.class})
+        subcommands = {DockCommand.Import.class, DockCommand.Status.class, DockDiscoverCommand.class})
 final class DockCommand implements Callable<Integer> {
     @Override
     public Integer call() {
