@@ -5,16 +5,31 @@ import { h, table, badge, tone, ref, heading, say } from './ui.js';
 
 const ACTIVE = /Cordon|Drain|Install|Check|Uncordon|Wait|Rolling|Validat|Upgrading/;
 
+/** The nodes by wave (wave 0 is the canary), each wave with its gate's verdict; nodes not started yet last. */
 function nodes(r) {
   const entries = Object.entries(r.status.nodes || {});
   if (!entries.length) return h('span', { class: 'note' }, 'no node started yet');
   const counts = {};
-  for (const [, n] of entries) counts[n.phase] = (counts[n.phase] || 0) + 1;
+  const byWave = new Map();
+  for (const [m, n] of entries) {
+    counts[n.phase] = (counts[n.phase] || 0) + 1;
+    const key = n.phase === 'Pending' ? 'pending' : (n.wave ?? 0);
+    if (!byWave.has(key)) byWave.set(key, []);
+    byWave.get(key).push([m, n]);
+  }
+  const gates = Object.fromEntries((r.status.gates || []).map((g) => [g.wave, g]));
+  const waves = [...byWave.keys()].filter((k) => k !== 'pending').sort((a, b) => a - b);
+  if (byWave.has('pending')) waves.push('pending');
+  const chip = ([m, n]) => h('span', { role: 'listitem', class: 'node ' + (ACTIVE.test(n.phase) ? 'active ' : '') + n.phase, title: m + ': ' + n.phase }, m + ' · ' + n.phase);
   return h('div', {},
     h('p', {}, Object.entries(counts).map(([p, n]) => [badge(n + ' ' + p, tone(p)), ' '])),
-    h('div', { class: 'nodes', role: 'list', 'aria-label': 'nodes of ' + r.metadata.name },
-      entries.map(([m, n]) => h('span', { role: 'listitem', class: 'node ' + (ACTIVE.test(n.phase) ? 'active ' : '') + n.phase,
-        title: m + ': ' + n.phase + (n.wave !== undefined ? ' (wave ' + n.wave + ')' : '') }, m + ' · ' + n.phase))));
+    waves.map((w) => {
+      const gate = gates[w];
+      const label = w === 'pending' ? 'Not started' : w === 0 ? 'Canary (wave 0)' : 'Wave ' + w;
+      return h('div', { class: 'wave' },
+        h('div', {}, h('strong', {}, label), gate ? [' ', badge(gate.passed ? 'gate passed' : 'gate failed', gate.passed ? 'ok' : 'bad')] : null),
+        h('div', { class: 'nodes', role: 'list', 'aria-label': label + ' of ' + r.metadata.name }, byWave.get(w).map(chip)));
+    }));
 }
 
 async function act(r, patch, what, refresh) {

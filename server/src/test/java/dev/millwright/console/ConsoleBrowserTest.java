@@ -194,7 +194,7 @@ class ConsoleBrowserTest {
         JsonNode rollout = Json.tree(server.admin("GET", "/api/v1/tenants/automaker/rollouts/" + name, null).body());
         assertThat(rollout.path("spec").path("paused").asBoolean()).isTrue();
         waitForText("Paused");
-        assertThat(viewText()).contains("fra-n01").doesNotContain("[object");
+        assertThat(viewText()).contains("fra-n01", "Canary (wave 0)").doesNotContain("[object");
         shot("5-upgrades");
     }
 
