@@ -11,7 +11,10 @@ import dev.millwright.control.fleet.EnvironmentController;
 import dev.millwright.control.fleet.MachineController;
 import dev.millwright.control.fleet.SiteController;
 import dev.millwright.control.tenancy.TenantController;
+import dev.millwright.infra.Adapters;
 import dev.millwright.infra.Health;
+import dev.millwright.infra.Infrastructure;
+import dev.millwright.infra.redfish.RedfishInfrastructure;
 import dev.millwright.infra.twin.FaultRates;
 import dev.millwright.infra.twin.Twin;
 import dev.millwright.infra.twin.TwinDriver;
@@ -150,15 +153,18 @@ public final class MillwrightServer implements AutoCloseable {
                 .enrolledAs(ts.readyNodes() || config.demo() ? Health.NodeState.READY : Health.NodeState.NONE).build();
         if (ts.speed() > 0) twinDriver = TwinDriver.start(twin, ts.speed());
 
+        // machines whose BMC is http(s):// are driven over Redfish, with the credentials their PlatformSecret holds
+        Infrastructure world = new Adapters(twin, new RedfishInfrastructure(new BmcConnector(secrets), twin.clock()));
+
         String identity = identity();
-        List<Controller> list = List.of(new TenantController(), new ProjectController(), new MachineController(twin),
-                new SiteController(), new ClusterController(), new EnvironmentController(twin),
-                new dev.millwright.control.fleet.SharedPoolController(twin),
+        List<Controller> list = List.of(new TenantController(), new ProjectController(), new MachineController(world),
+                new SiteController(), new ClusterController(), new EnvironmentController(world),
+                new dev.millwright.control.fleet.SharedPoolController(world),
                 new dev.millwright.control.catalog.StackTemplateController(),
-                new dev.millwright.control.workload.WorkloadController(twin), new dev.millwright.control.sched.FleetScheduler(),
-                new dev.millwright.control.rollout.RolloutController(twin), new dev.millwright.control.rollout.UpgradePlanController(),
+                new dev.millwright.control.workload.WorkloadController(world), new dev.millwright.control.sched.FleetScheduler(),
+                new dev.millwright.control.rollout.RolloutController(world), new dev.millwright.control.rollout.UpgradePlanController(),
                 new dev.millwright.control.vulns.ExposureController(), new dev.millwright.control.policy.PolicyController(),
-                new dev.millwright.control.provision.DockController(twin), new dev.millwright.control.provision.Day2Controller(twin));
+                new dev.millwright.control.provision.DockController(world), new dev.millwright.control.provision.Day2Controller(world));
         controllers = new ControllerManager(store, feed, events, new Leases(db), config.clock(), identity,
                 config.leaseDuration(), config.resync(), list);
         controllers.start();
@@ -196,7 +202,7 @@ public final class MillwrightServer implements AutoCloseable {
 
         ApiContext api = new ApiContext(Kinds.registry(), store, feed, audit, events, tokens, authenticator,
                 config.clock(), controllers::isLeader, identity, secrets);
-        FleetMetrics fleetMetrics = new FleetMetrics(store, config.clock(), metrics, twin);
+        FleetMetrics fleetMetrics = new FleetMetrics(store, config.clock(), metrics, world);
         ApiRoutes routes = new ApiRoutes(api, metrics, fleetMetrics::refresh, () -> fleetMetrics.history().json(), VERSION, twin);
         housekeeping.scheduleWithFixedDelay(() -> {
             try {

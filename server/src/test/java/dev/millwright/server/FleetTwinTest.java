@@ -106,14 +106,15 @@ class FleetTwinTest {
     }
 
     @Test
-    void aMachineWithoutAnAdapterIsUnmanaged() {
+    void aMachineWithoutAnAdapterOrCredentialsIsUnmanaged() {
         create(server, "/api/v1/sites", site("unmanaged", "datacenter", "DE"));
         create(server, "/api/v1/machines", machine("redfish-n01", "unmanaged", "https://10.0.0.1", 8));
         create(server, "/api/v1/machines", machine("ghost-profile", "unmanaged", "twin://nonexistent-profile", -1));
+        // an https BMC is driven over Redfish, with the credentials its PlatformSecret holds: without them, not at all
         JsonNode redfish = machineWhen("redfish-n01", "unmanaged", s -> s.path("phase").asText().equals("Unmanaged"));
-        assertThat(redfish.at("/status/message").asText()).contains("https://10.0.0.1");
+        assertThat(redfish.at("/status/message").asText()).contains("credentials bmc-unmanaged", "PlatformSecret");
         assertThat(redfish.at("/status/health").asText()).isEqualTo("Unknown");
-        assertThat(redfish.at("/status/reason").asText()).isEqualTo("NoAdapter");
+        assertThat(redfish.at("/status/reason").asText()).isEqualTo("NoCredentials");
         assertThat(redfish.at("/status/gpus").isMissingNode()).isTrue();
         JsonNode ghost = machineWhen("ghost-profile", "unmanaged", s -> s.path("phase").asText().equals("Unmanaged"));
         assertThat(ghost.at("/status/message").asText()).contains("nonexistent-profile").contains("hgx-h100");

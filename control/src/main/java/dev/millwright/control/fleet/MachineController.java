@@ -63,6 +63,9 @@ public final class MachineController implements Controller {
         JsonNode bmc = machine.spec().path("bmc");
         try {
             infra.enroll(new MachineRef(machine.name(), bmc.path("endpoint").asText(), bmc.path("credentialsRef").asText(null)));
+        } catch (dev.millwright.infra.CredentialsException e) {
+            report(ctx, machine, "Unmanaged", "Unknown", "NoCredentials", e.getMessage(), null, null);
+            return Result.requeueAfter(POLL);
         } catch (IllegalArgumentException e) {
             report(ctx, machine, "Unmanaged", "Unknown", "NoAdapter", e.getMessage(), null, null);
             return Result.requeueAfter(POLL.multipliedBy(6));
