@@ -121,22 +121,7 @@ final class BmcCommand implements Runnable {
         }
 
         private String password() {
-            if (passwordFile != null) {
-                try {
-                    List<String> lines = Files.readAllLines(passwordFile, StandardCharsets.UTF_8);
-                    if (lines.isEmpty() || lines.get(0).isEmpty()) throw new CliException(ExitCodes.USAGE, "error: --password-file " + passwordFile + " is empty");
-                    return lines.get(0);
-                } catch (IOException e) {
-                    throw new CliException(ExitCodes.USAGE, "error: cannot read --password-file " + passwordFile + ": " + e.getMessage());
-                }
-            }
-            String variable = passwordEnv != null ? passwordEnv : DEFAULT_PASSWORD_ENV;
-            String value = System.getenv(variable);
-            if (value == null || value.isEmpty()) {
-                throw new CliException(ExitCodes.USAGE, "error: user " + username + " needs a password: set " + variable
-                        + (passwordEnv == null ? " (or name another variable with --password-env)" : "") + ", or pass --password-file FILE");
-            }
-            return value;
+            return BmcCommand.password(username, passwordFile, passwordEnv);
         }
 
         /** The exit code and words for what the BMC did; a TLS failure says which flag fixes it. */
@@ -221,5 +206,28 @@ final class BmcCommand implements Runnable {
             out.println("Warnings");
             report.warnings().forEach(w -> out.println("  - " + w));
         }
+    }
+
+    /**
+     * A BMC user's password: the first line of {@code file}, else the environment variable {@code env} (by
+     * default {@value #DEFAULT_PASSWORD_ENV}); never an argument, so it stays out of the process list and history.
+     */
+    static String password(String username, Path file, String env) {
+        if (file != null) {
+            try {
+                List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+                if (lines.isEmpty() || lines.get(0).isEmpty()) throw new CliException(ExitCodes.USAGE, "error: --password-file " + file + " is empty");
+                return lines.get(0);
+            } catch (IOException e) {
+                throw new CliException(ExitCodes.USAGE, "error: cannot read --password-file " + file + ": " + e.getMessage());
+            }
+        }
+        String variable = env != null ? env : DEFAULT_PASSWORD_ENV;
+        String value = System.getenv(variable);
+        if (value == null || value.isEmpty()) {
+            throw new CliException(ExitCodes.USAGE, "error: user " + username + " needs a password: set " + variable
+                    + (env == null ? " (or name another variable with --password-env)" : "") + ", or pass --password-file FILE");
+        }
+        return value;
     }
 }

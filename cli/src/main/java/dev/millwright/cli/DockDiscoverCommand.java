@@ -44,7 +44,7 @@ final class DockDiscoverCommand implements Callable<Integer> {
     String username;
 
     @Option(names = "--password-env", paramLabel = "VAR", description = "environment variable holding the password (default: MILLWRIGHT_BMC_PASSWORD)")
-    String passwordEnv = "MILLWRIGHT_BMC_PASSWORD";
+    String passwordEnv;
 
     @Option(names = "--password-file", paramLabel = "FILE", description = "file whose first line is the password")
     Path passwordFile;
@@ -98,18 +98,7 @@ final class DockDiscoverCommand implements Callable<Integer> {
     }
 
     private String password() {
-        if (passwordFile != null) {
-            try {
-                List<String> lines = java.nio.file.Files.readAllLines(passwordFile, java.nio.charset.StandardCharsets.UTF_8);
-                if (!lines.isEmpty() && !lines.get(0).isEmpty()) return lines.get(0);
-                throw new CliException(ExitCodes.USAGE, "error: --password-file " + passwordFile + " is empty");
-            } catch (java.io.IOException e) {
-                throw new CliException(ExitCodes.USAGE, "error: cannot read --password-file " + passwordFile + ": " + e.getMessage());
-            }
-        }
-        String p = System.getenv(passwordEnv);
-        if (p == null) throw new CliException(ExitCodes.USAGE, "error: --username needs the password in $" + passwordEnv + " or --password-file");
-        return p;
+        return BmcCommand.password(username, passwordFile, passwordEnv);
     }
 
     /** {name, url, what it holds}, or null when nothing there speaks Redfish. */
