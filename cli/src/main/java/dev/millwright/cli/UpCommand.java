@@ -92,6 +92,7 @@ final class UpCommand implements Callable<Integer> {
         System.out.println("  admin token: " + server.adminTokenFile() + " (mode 0600)");
         System.out.println("  secret key:  " + keySource(server, keys));
         System.out.println("  client:      ./millwright get tenants   (reads " + config.dataDir().resolve("config.yaml") + ")");
+        System.out.println("  console:     " + server.url() + "/   (log in with the admin token)");
         System.out.println("Press Ctrl-C to stop.");
         System.out.flush();
         stopped.await();
