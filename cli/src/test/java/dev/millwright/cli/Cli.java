@@ -55,6 +55,18 @@ final class Cli {
         return run(new Capture(), args);
     }
 
+    /** The arguments followed by --server and --token (options may follow the positionals). */
+    static String[] against(dev.millwright.server.TestServer server, String token, String... args) {
+        java.util.List<String> all = new java.util.ArrayList<>(java.util.List.of(args));
+        all.addAll(java.util.List.of("--server", server.url(), "--token", token));
+        return all.toArray(String[]::new);
+    }
+
+    /** Runs against {@code server} as its platform admin. */
+    static Result asAdmin(dev.millwright.server.TestServer server, String... args) {
+        return run(against(server, server.adminToken(), args));
+    }
+
     /** Runs with {@code stdin} as the standard input, for {@code -f -}. */
     static Result runWithStdin(String stdin, String... args) {
         synchronized (STDIN) {

@@ -481,9 +481,7 @@ class CliAgainstServerTest {
 
     /** The arguments followed by --server and --token for the admin (options may follow the positionals). */
     private static String[] withAdmin(String... args) {
-        List<String> all = new ArrayList<>(List.of(args));
-        all.addAll(List.of("--server", server.url(), "--token", server.adminToken()));
-        return all.toArray(String[]::new);
+        return Cli.against(server, server.adminToken(), args);
     }
 
     private Path write(String name, String content) throws Exception {

@@ -7,7 +7,6 @@ import dev.millwright.resource.Json;
 import dev.millwright.server.TestServer;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -155,9 +154,7 @@ class FleetCommandTest {
     // ---- helpers
 
     private static Cli.Result admin(String... args) {
-        List<String> all = new ArrayList<>(List.of(args));
-        all.addAll(List.of("--server", server.url(), "--token", server.adminToken()));
-        return Cli.run(all.toArray(String[]::new));
+        return Cli.asAdmin(server, args);
     }
 
     /** The cells after a table row's first cell, which may hold spaces, such as "H100 80GB". */

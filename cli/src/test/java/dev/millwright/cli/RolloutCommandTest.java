@@ -237,9 +237,7 @@ class RolloutCommandTest {
     }
 
     private static String[] withAdmin(String... args) {
-        List<String> all = new ArrayList<>(List.of(args));
-        all.addAll(List.of("--server", server.url(), "--token", server.adminToken()));
-        return all.toArray(String[]::new);
+        return Cli.against(server, server.adminToken(), args);
     }
 
     /** Runs a CLI command that follows a rollout in a thread of its own, moving the twin on until it ends. */

@@ -8,7 +8,6 @@ import dev.millwright.secrets.Keyring;
 import dev.millwright.server.TestServer;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -132,8 +131,6 @@ class SecretCommandsTest {
     }
 
     private static String[] withAdmin(String... args) {
-        List<String> all = new ArrayList<>(List.of(args));
-        all.addAll(List.of("--server", server.url(), "--token", server.adminToken()));
-        return all.toArray(String[]::new);
+        return Cli.against(server, server.adminToken(), args);
     }
 }

@@ -8,8 +8,6 @@ import dev.millwright.server.TestServer;
 import dev.millwright.store.TestDatabases;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -53,9 +51,7 @@ class SecurityCommandsTest {
     }
 
     private static Cli.Result admin(String... args) {
-        List<String> all = new ArrayList<>(List.of(args));
-        all.addAll(List.of("--server", server.url(), "--token", server.adminToken()));
-        return Cli.run(all.toArray(String[]::new));
+        return Cli.asAdmin(server, args);
     }
 
     @Test

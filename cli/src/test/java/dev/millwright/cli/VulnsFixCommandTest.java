@@ -8,8 +8,6 @@ import dev.millwright.server.TestServer;
 import dev.millwright.store.TestDatabases;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -62,9 +60,7 @@ class VulnsFixCommandTest {
     }
 
     private static Cli.Result as(String token, String... args) {
-        List<String> all = new ArrayList<>(List.of(args));
-        all.addAll(List.of("--server", server.url(), "--token", token));
-        return Cli.run(all.toArray(String[]::new));
+        return Cli.run(Cli.against(server, token, args));
     }
 
     private static Cli.Result admin(String... args) {
