@@ -8,7 +8,7 @@ import picocli.CommandLine.Command;
         description = "The control plane of an AI factory.",
         subcommands = {UpCommand.class, ApplyCommand.class, GetCommand.class, DescribeCommand.class,
                 DeleteCommand.class, WatchCommand.class, AuditCommand.class, TokenCommand.class,
-                LoginCommand.class, WhoamiCommand.class, FleetCommand.class, DiffCommand.class, RenderCommand.class, PlanCommand.class, RolloutCommand.class, SchedCommand.class, VulnsCommand.class, SbomCommand.class, PolicyCommand.class, CreateCommand.class, SecretsCommand.class, DockCommand.class, BmcCommand.class, CommandLine.HelpCommand.class})
+                LoginCommand.class, WhoamiCommand.class, FleetCommand.class, DiffCommand.class, RenderCommand.class, PlanCommand.class, RolloutCommand.class, SchedCommand.class, VulnsCommand.class, SbomCommand.class, PolicyCommand.class, CreateCommand.class, SecretsCommand.class, DockCommand.class, BmcCommand.class, TwinCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

@@ -46,6 +46,10 @@ final class UpCommand implements Callable<Integer> {
     @Option(names = "--twin-faults", description = "inject random faults at realistic rates (default ${DEFAULT-VALUE})", defaultValue = "true", negatable = true, fallbackValue = "true")
     boolean twinFaults;
 
+    @Option(names = "--twin-url", paramLabel = "URL", description = "use the twin served by `millwright twin serve` at URL instead of one"
+            + " inside this server: it outlives the server and replicas share it (the --twin-* settings are then that process's)")
+    java.net.URI twinUrl;
+
     @Option(names = "--secret-key-file", paramLabel = "PATH", description = "the keys that seal secret values: ID=BASE64 lines of 32-byte keys,"
             + " the primary first (or one BASE64 key); else $" + SECRET_KEY_ENV + ", else <data>/secret.key, generated on first start")
     Path secretKeyFile;
@@ -70,7 +74,7 @@ final class UpCommand implements Callable<Integer> {
             config = ServerConfig.defaults(data.toAbsolutePath()).withPort(port).withHost(host)
                     .withDatabase(dbUrl, dbUser, password).withDemo(!noDemo)
                     .withLeaseDuration(java.time.Duration.ofSeconds(leaseSeconds))
-                    .withTwin(new ServerConfig.TwinSettings(twinSeed, twinSpeed, twinFaults, true))
+                    .withTwin(twinUrl != null ? ServerConfig.TwinSettings.at(twinUrl) : new ServerConfig.TwinSettings(twinSeed, twinSpeed, twinFaults, true))
                     .withSecretKeys(keys);
         } catch (IllegalArgumentException e) {
             throw new CliException(ExitCodes.USAGE, "error: " + e.getMessage());
@@ -91,6 +95,7 @@ final class UpCommand implements Callable<Integer> {
         System.out.println("  database:    " + (dbUrl == null ? "embedded PostgreSQL in " + config.dataDir().resolve("postgres") : dbUrl));
         System.out.println("  admin token: " + server.adminTokenFile() + " (mode 0600)");
         System.out.println("  secret key:  " + keySource(server, keys));
+        if (twinUrl != null) System.out.println("  twin:        " + twinUrl + " (its own process)");
         System.out.println("  client:      ./millwright get tenants   (reads " + config.dataDir().resolve("config.yaml") + ")");
         System.out.println("  console:     " + server.url() + "/   (log in with the admin token)");
         System.out.println("Press Ctrl-C to stop.");

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.millwright.infra.twin.Twin;
 import dev.millwright.resource.BadRequestException;
+import dev.millwright.resource.ConflictException;
 import dev.millwright.resource.ForbiddenException;
 import dev.millwright.resource.InvalidResourceException;
 import dev.millwright.resource.Json;
@@ -19,7 +20,8 @@ import java.util.Locale;
 /**
  * The digital twin's own controls, for platform admins running demos and tests: its clock and history,
  * fault injection ({@code POST /api/v1/twin/faults}), and advancing a still twin ({@code POST
- * /api/v1/twin/advance}). Both are effects on the (simulated) world, so both are audited.
+ * /api/v1/twin/advance}). Both are effects on the (simulated) world, so both are audited. A twin served by another
+ * process ({@code millwright twin serve}) has these controls there, not here.
  */
 final class TwinHandlers {
     /** Longest single advance: a week of simulated time (the twin is locked while it runs). */
@@ -86,6 +88,7 @@ final class TwinHandlers {
     private Principal admin(Context ctx) {
         Principal p = gate.caller(ctx).principal();
         if (!p.platformAdmin()) throw new ForbiddenException(p.identity() + " may not use the twin's controls; platform admins only");
+        if (twin == null) throw new ConflictException("this server's twin runs in its own process; use its controls there (GET <twin url>/v1/status)");
         return p;
     }
 

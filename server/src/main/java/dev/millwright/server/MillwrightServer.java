@@ -16,6 +16,7 @@ import dev.millwright.infra.Health;
 import dev.millwright.infra.Infrastructure;
 import dev.millwright.infra.redfish.RedfishInfrastructure;
 import dev.millwright.infra.twin.FaultRates;
+import dev.millwright.infra.twin.RemoteTwin;
 import dev.millwright.infra.twin.Twin;
 import dev.millwright.infra.twin.TwinDriver;
 import dev.millwright.kinds.Kinds;
@@ -76,6 +77,7 @@ public final class MillwrightServer implements AutoCloseable {
     private ControllerManager controllers;
     private Twin twin;
     private TwinDriver twinDriver;
+    private RemoteTwin remoteTwin;
     private ScheduledExecutorService housekeeping;
     private Javalin http;
     private Path adminTokenFile;
@@ -145,16 +147,24 @@ public final class MillwrightServer implements AutoCloseable {
         secrets = new Secrets(db, store, keys, config.clock());
         log.info("secret values are sealed with key {} ({} key(s) in the ring)", keys.primaryId(), keys.ids().size());
 
-        // the digital twin is the infrastructure until real adapters are configured; the demo's factory is in production
+        // the digital twin is the world until real adapters are configured: inside this server, or in a process of its own
         ServerConfig.TwinSettings ts = config.twin();
-        if (twin == null) twin = Twin.builder().seed(ts.seed()).epoch(config.clock().instant().truncatedTo(java.time.temporal.ChronoUnit.SECONDS))
-                .faults(ts.faults() ? FaultRates.REALISTIC : FaultRates.NONE)
-                .gateFailures(ts.faults() ? dev.millwright.infra.twin.GateRates.REALISTIC : dev.millwright.infra.twin.GateRates.NONE)
-                .enrolledAs(ts.readyNodes() || config.demo() ? Health.NodeState.READY : Health.NodeState.NONE).build();
-        if (ts.speed() > 0) twinDriver = TwinDriver.start(twin, ts.speed());
+        Infrastructure twinPort;
+        if (ts.remote() != null) {
+            remoteTwin = RemoteTwin.connect(ts.remote());
+            twinPort = remoteTwin;
+            log.info("the digital twin is the one served at {}", ts.remote());
+        } else {
+            if (twin == null) twin = Twin.builder().seed(ts.seed()).epoch(config.clock().instant().truncatedTo(java.time.temporal.ChronoUnit.SECONDS))
+                    .faults(ts.faults() ? FaultRates.REALISTIC : FaultRates.NONE)
+                    .gateFailures(ts.faults() ? dev.millwright.infra.twin.GateRates.REALISTIC : dev.millwright.infra.twin.GateRates.NONE)
+                    .enrolledAs(ts.readyNodes() || config.demo() ? Health.NodeState.READY : Health.NodeState.NONE).build();
+            if (ts.speed() > 0) twinDriver = TwinDriver.start(twin, ts.speed());
+            twinPort = twin;
+        }
 
         // machines whose BMC is http(s):// are driven over Redfish, with the credentials their PlatformSecret holds
-        Infrastructure world = new Adapters(twin, new RedfishInfrastructure(new BmcConnector(secrets), twin.clock()));
+        Infrastructure world = new Adapters(twinPort, new RedfishInfrastructure(new BmcConnector(secrets), twinPort.clock()));
 
         String identity = identity();
         List<Controller> list = List.of(new TenantController(), new ProjectController(), new MachineController(world),
@@ -337,7 +347,7 @@ public final class MillwrightServer implements AutoCloseable {
         return controllers != null && controllers.isLeader();
     }
 
-    /** The digital twin behind the infrastructure port. */
+    /** The digital twin behind the infrastructure port; null when it runs in its own process. */
     public Twin twin() {
         return twin;
     }
@@ -354,6 +364,7 @@ public final class MillwrightServer implements AutoCloseable {
         if (housekeeping != null) housekeeping.shutdownNow();
         if (twinDriver != null) twinDriver.close();
         if (controllers != null) controllers.close();
+        if (remoteTwin != null) remoteTwin.close();
         if (feed != null) feed.close();
         if (store != null) store.close();
         if (db != null) db.close();

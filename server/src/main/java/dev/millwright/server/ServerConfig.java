@@ -25,18 +25,31 @@ public record ServerConfig(int port, String host, Path dataDir, String dbUrl, St
                            boolean demo, Duration leaseDuration, Duration resync, int feedCapacity, long feedRetention,
                            Clock clock, TwinSettings twin, Keyring secretKeys) {
     /**
+     * How the digital twin runs: inside the server, or in its own process ({@code millwright twin serve}), where it
+     * outlives the server and several replicas share it.
+     *
      * @param speed simulated seconds per real second; 0 leaves the twin still until something advances it
      * @param faults whether the twin injects random faults at realistic rates
-     */
-    /**
      * @param readyNodes machines enroll as running Kubernetes nodes (Ubuntu 24.04, Kubernetes 1.33) rather than
      *                   bare and powered off, until provisioning brings them there itself
+     * @param remote the twin served in another process; null to run one inside the server. When given, the other
+     *               settings are that process's own and are ignored here
      */
-    public record TwinSettings(long seed, double speed, boolean faults, boolean readyNodes) {
+    public record TwinSettings(long seed, double speed, boolean faults, boolean readyNodes, java.net.URI remote) {
         public TwinSettings {
             if (!(speed >= 0 && speed <= MAX_SPEED)) {
                 throw new IllegalArgumentException("twin speed must be from 0 to " + (long) MAX_SPEED + " (a simulated day per second), got " + speed);
             }
+        }
+
+        /** A twin inside the server. */
+        public TwinSettings(long seed, double speed, boolean faults, boolean readyNodes) {
+            this(seed, speed, faults, readyNodes, null);
+        }
+
+        /** The twin served at {@code url} by another process. */
+        public static TwinSettings at(java.net.URI url) {
+            return new TwinSettings(0, 0, false, false, java.util.Objects.requireNonNull(url, "url"));
         }
 
         /** Fastest pacing: beyond it one step of the driver would hold the twin for long. */
