@@ -31,10 +31,11 @@ import java.util.concurrent.atomic.AtomicLong;
  * <p><b>Operations.</b> A power or install operation is judged by what the BMC shows on later looks, not remembered
  * steps: a power operation succeeds once the power state is the one asked for, an install once the machine has
  * booted from the source (the BMC clears a one-time override when it is used). Its end is the BMC's part: the OS
- * installer then runs on the machine, and its completion is observed in-band. A firmware operation's id carries
- * the BMC's task monitor ({@code redfish:<machine>:task:<monitor>}), so it can be followed after a restart of
- * Millwright; power and install operations are kept in memory, and a restart loses them (the next reconcile
- * reads the power state and the boot override again).
+ * installer then runs on the machine, and its completion is observed in-band. Each id says what its operation
+ * waits for, so that one started before a restart of Millwright is judged again, not lost (and asked twice):
+ * {@code redfish:<machine>:power:<action>:<started ms>:<n>}, {@code redfish:<machine>:boot:<source>:<started
+ * ms>:<n>}, and for firmware the BMC's task monitor, {@code redfish:<machine>:task:<monitor>}. Only failures
+ * answered at once are kept in memory alone.
  *
  * <p><b>Cost.</b> An inventory is a few dozen requests: it is read once per {@link #INVENTORY_TTL} per machine.
  * Health is one request while the BMC reports the system healthy.
@@ -46,6 +47,7 @@ public final class RedfishInfrastructure implements Infrastructure {
     static final Duration POWER_DEADLINE = Duration.ofMinutes(15);
     /** How long the machine may take to boot the installer after the restart. */
     static final Duration BOOT_DEADLINE = Duration.ofMinutes(30);
+    private static final String PREFIX = "redfish:";
     private static final String TASK = ":task:";
     /** How long a forced power off may take to show before the power-on half of a power cycle is sent. */
     private static final int FORCE_OFF_WAIT_SECONDS = 30;
@@ -136,12 +138,13 @@ public final class RedfishInfrastructure implements Infrastructure {
 
     @Override
     public Operation power(String machine, PowerAction action) {
-        String kind = "power-" + action.name().toLowerCase(Locale.ROOT).replace('_', '-');
+        String kind = powerKind(action);
         Instant now = clock.instant();
         try {
             var sent = bmc(machine).reset(action);
-            if (sent.isEmpty()) return record(new Operation(id(machine), machine, kind, Operation.State.SUCCEEDED, "already there", now, now), null);
-            Operation op = new Operation(id(machine), machine, kind, Operation.State.RUNNING, "sent ResetType " + sent.get(), now, null);
+            String id = resumable(machine, "power", action.name(), now);
+            if (sent.isEmpty()) return record(new Operation(id, machine, kind, Operation.State.SUCCEEDED, "already there", now, now), null);
+            Operation op = new Operation(id, machine, kind, Operation.State.RUNNING, "sent ResetType " + sent.get(), now, null);
             return record(op, new Pending(op, machine, action, null, null));
         } catch (RedfishException e) {
             return record(new Operation(id(machine), machine, kind, Operation.State.FAILED, e.getMessage(), now, now), null);
@@ -162,7 +165,7 @@ public final class RedfishInfrastructure implements Infrastructure {
             if (source == BootSource.VIRTUAL_MEDIA) bmc.insertMedia(image);
             bmc.bootOnce(source, source == BootSource.UEFI_HTTP ? image : null);
             String how = restart(bmc);
-            Operation op = new Operation(id(machine), machine, kind, Operation.State.RUNNING, "booting " + image + " from "
+            Operation op = new Operation(resumable(machine, "boot", source.name(), now), machine, kind, Operation.State.RUNNING, "booting " + image + " from "
                     + source.name().toLowerCase(Locale.ROOT).replace('_', ' ') + " (" + how + ")", now, null);
             return record(op, new Pending(op, machine, null, source, null));
         } catch (RedfishException e) {
@@ -199,7 +202,7 @@ public final class RedfishInfrastructure implements Infrastructure {
         String kind = "firmware:" + imageUri;
         try {
             TaskStatus t = bmc(machine).updateFirmware(imageUri, targets);
-            String id = t.monitor() == null ? id(machine) : "redfish:" + machine + TASK + t.monitor();
+            String id = t.monitor() == null ? id(machine) : PREFIX + machine + TASK + t.monitor();
             Operation op = new Operation(id, machine, kind, state(t), t.message(), now, t.done() ? now : null);
             return record(op, t.done() ? null : new Pending(op, machine, null, null, t.monitor()));
         } catch (RedfishException e) {
@@ -210,14 +213,11 @@ public final class RedfishInfrastructure implements Infrastructure {
     @Override
     public Operation operation(String id) {
         Pending p = operations.get(id);
-        if (p == null && id.startsWith("redfish:") && id.contains(TASK)) { // a firmware task started before a restart
-            String machine = id.substring("redfish:".length(), id.indexOf(TASK));
-            Instant now = clock.instant();
-            p = new Pending(new Operation(id, machine, "firmware", Operation.State.RUNNING, "", now, null), machine, null, null,
-                    id.substring(id.indexOf(TASK) + TASK.length()));
+        if (p == null) {
+            p = resumed(id);
+            if (p == null) throw new UnreachableException("no operation " + id);
             operations.put(id, p);
         }
-        if (p == null) throw new UnreachableException("no operation " + id);
         if (p.op().done()) return p.op();
         Operation now = look(p);
         if (now.done()) operations.put(id, new Pending(now, p.machine(), p.power(), p.boot(), p.monitor()));
@@ -228,7 +228,7 @@ public final class RedfishInfrastructure implements Infrastructure {
     public List<Operation> operations(String machine) {
         List<Operation> out = new ArrayList<>();
         for (Pending p : operations.values()) if (p.machine().equals(machine)) out.add(operation(p.op().id()));
-        out.sort(java.util.Comparator.comparing(Operation::started).thenComparing(Operation::id));
+        out.sort(java.util.Comparator.comparing(Operation::started).thenComparingLong(o -> askedAs(o.id())));
         return out;
     }
 
@@ -290,6 +290,51 @@ public final class RedfishInfrastructure implements Infrastructure {
     private Operation record(Operation op, Pending pending) {
         operations.put(op.id(), pending != null ? pending : new Pending(op, op.machine(), null, null, null));
         return op;
+    }
+
+    /** An operation started before a restart of Millwright, from what its id says it waits for; null if it says nothing. */
+    private Pending resumed(String id) {
+        int colon = id.startsWith(PREFIX) ? id.indexOf(':', PREFIX.length()) : -1;
+        if (colon < 0) return null;
+        String machine = id.substring(PREFIX.length(), colon);
+        String rest = id.substring(colon);
+        if (rest.startsWith(TASK)) {
+            Operation op = new Operation(id, machine, "firmware", Operation.State.RUNNING, "", clock.instant(), null);
+            return new Pending(op, machine, null, null, rest.substring(TASK.length()));
+        }
+        String[] parts = rest.substring(1).split(":");
+        if (parts.length != 4) return null;
+        try {
+            Instant started = Instant.ofEpochMilli(Long.parseLong(parts[2]));
+            String asked = "asked before a restart of Millwright";
+            return switch (parts[0]) {
+                case "power" -> {
+                    PowerAction action = PowerAction.valueOf(parts[1]);
+                    yield new Pending(new Operation(id, machine, powerKind(action), Operation.State.RUNNING, asked, started, null), machine, action, null, null);
+                }
+                case "boot" -> new Pending(new Operation(id, machine, "install", Operation.State.RUNNING, asked, started, null), machine, null,
+                        BootSource.valueOf(parts[1]), null);
+                default -> null;
+            };
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
+    }
+
+    /** The number an id ends with: the order operations were asked in, within one process. */
+    private static long askedAs(String id) {
+        int i = id.length();
+        while (i > 0 && Character.isDigit(id.charAt(i - 1))) i--;
+        return i == id.length() || id.length() - i > 18 ? Long.MAX_VALUE : Long.parseLong(id.substring(i));
+    }
+
+    private static String powerKind(PowerAction action) {
+        return "power-" + action.name().toLowerCase(Locale.ROOT).replace('_', '-');
+    }
+
+    /** An id that says what the operation waits for (see the class comment). */
+    private String resumable(String machine, String what, String argument, Instant started) {
+        return PREFIX + machine + ":" + what + ":" + argument + ":" + started.toEpochMilli() + ":" + sequence.incrementAndGet();
     }
 
     private String id(String machine) {

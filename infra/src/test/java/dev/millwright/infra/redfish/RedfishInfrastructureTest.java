@@ -91,6 +91,44 @@ class RedfishInfrastructureTest {
     }
 
     @Test
+    void powerAndInstallOperationsStartedBeforeARestartOfMillwrightAreJudgedAgainNotLost() {
+        TestClock clock = new TestClock();
+        try (TestBmc bmc = TestBmc.serving(TestBmc.TOWER).start()) {
+            MachineRef tower = new MachineRef("tower-1", bmc.url(), null);
+            RedfishInfrastructure before = infra(clock);
+            before.enroll(tower);
+            Operation off = before.power("tower-1", PowerAction.OFF);
+            assertThat(off.id()).startsWith("redfish:tower-1:power:OFF:");
+
+            RedfishInfrastructure after = infra(clock);
+            after.enroll(tower);
+            int requests = bmc.requests().size();
+            Operation powered = after.operation(off.id());
+            assertThat(powered.kind()).isEqualTo("power-off");
+            assertThat(powered.started()).isEqualTo(off.started());
+            assertThat(powered.state()).as("judged by the power state the BMC shows").isEqualTo(Operation.State.SUCCEEDED);
+
+            Operation install = after.install("tower-1", BootSource.PXE, "ubuntu-24.04");
+            assertThat(install.id()).startsWith("redfish:tower-1:boot:PXE:");
+            // the machine hangs in POST: the one-time override is still set when Millwright comes back
+            bmc.edit("/redfish/v1/Systems/437XR1238R2", s -> ((com.fasterxml.jackson.databind.node.ObjectNode) s.get("Boot")).put("BootSourceOverrideEnabled", "Once"));
+            RedfishInfrastructure again = infra(clock);
+            again.enroll(tower);
+            int beforeLooks = bmc.requests().size();
+            Operation booting = again.operation(install.id());
+            assertThat(booting.kind()).isEqualTo("install");
+            assertThat(booting.state()).isEqualTo(Operation.State.RUNNING);
+            assertThat(bmc.requests().subList(beforeLooks, bmc.requests().size())).as("nothing asked again, only looked at (after a log-in)")
+                    .isNotEmpty().allSatisfy(r -> assertThat(r.method().equals("GET") || r.path().equals("/redfish/v1/SessionService/Sessions")).isTrue());
+            assertThat(requests).isLessThan(beforeLooks);
+
+            clock.advance(Duration.ofMinutes(31)); // the deadline counts from when it was asked, before the restart
+            assertThat(again.operation(install.id()).message()).isEqualTo("the machine did not boot from pxe within 30 min (the one-time override is still set)");
+            assertThatThrownBy(() -> again.operation("redfish:tower-1:power:SIDEWAYS:1:1")).isInstanceOf(UnreachableException.class);
+        }
+    }
+
+    @Test
     void installsByPxeBootingOnceAndTheOperationEndsWhenTheOverrideIsUsed() {
         TestClock clock = new TestClock();
         try (TestBmc bmc = TestBmc.serving(TestBmc.TOWER).start()) {
