@@ -165,7 +165,13 @@ public final class TwinServer implements AutoCloseable {
             }
             case "POST /v1/faults" -> {
                 String fault = text(args, "fault");
-                twin.inject(text(args, "machine"), Twin.FaultKind.valueOf(fault.toUpperCase(Locale.ROOT).replace('-', '_')));
+                Twin.FaultKind kind;
+                try {
+                    kind = Twin.FaultKind.valueOf(fault.toUpperCase(Locale.ROOT).replace('-', '_'));
+                } catch (IllegalArgumentException e) {
+                    throw new IllegalArgumentException("fault: must be one of machine-death, gpu-xid, bmc-unreachable, slow-node, got " + fault);
+                }
+                twin.inject(text(args, "machine"), kind);
                 yield Json.object().put("now", twin.clock().instant().toString());
             }
             default -> throw new UnsupportedOperationException("no " + method + " " + path + " here");

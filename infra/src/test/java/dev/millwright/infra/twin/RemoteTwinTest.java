@@ -147,6 +147,36 @@ class RemoteTwinTest {
     }
 
     @Test
+    void theTwinsOwnControlsAnswerOverHttpAndRefuseBadInputNamingTheField() throws Exception {
+        Twin twin = twin();
+        try (TwinServer server = serve(twin); RemoteTwin remote = RemoteTwin.connect(server.url())) {
+            remote.enroll(machine("n1", "hgx-h100"));
+            Instant start = twin.clock().instant();
+            assertThat(post(server, "/v1/advance", "{\"seconds\": 3600}")).startsWith("200 ");
+            assertThat(twin.clock().instant()).isEqualTo(start.plus(Duration.ofHours(1)));
+            assertThat(post(server, "/v1/faults", "{\"machine\": \"n1\", \"fault\": \"gpu-xid\"}")).startsWith("200 ");
+            assertThat(remote.health("n1").gpuFaults()).hasSize(1);
+
+            long history = twin.historySize();
+            assertThat(post(server, "/v1/advance", "{\"seconds\": -1}")).isEqualTo("400 {\"error\":\"IllegalArgument\",\"message\":\"seconds: must be a number of at least 0\"}");
+            assertThat(post(server, "/v1/faults", "{\"machine\": \"n1\", \"fault\": \"gremlins\"}"))
+                    .contains("400 ", "fault: must be one of machine-death, gpu-xid, bmc-unreachable, slow-node, got gremlins");
+            assertThat(post(server, "/v1/port/power", "{\"machine\": \"n1\"}")).contains("400 ", "action: required text is missing");
+            assertThat(post(server, "/v1/port/burnIn", "{\"machine\": \"n1\", \"length\": \"an hour\"}"))
+                    .contains("400 ", "length: not an ISO-8601 duration: an hour");
+            assertThat(post(server, "/v1/port/health", "{not json")).contains("400 ", "the body is not JSON");
+            assertThat(post(server, "/v1/port/selfDestruct", "{}")).contains("501 ", "the port has no method selfDestruct");
+            assertThat(twin.historySize()).as("nothing done by a refused call").isEqualTo(history);
+        }
+    }
+
+    private static String post(TwinServer server, String path, String body) throws Exception {
+        var r = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(server.url().resolve(path))
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofString(body)).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+        return r.statusCode() + " " + r.body();
+    }
+
+    @Test
     void theClockFollowsTheTwinsAndNeverGoesBack() {
         Twin twin = twin();
         try (TwinServer server = serve(twin); RemoteTwin remote = RemoteTwin.connect(server.url())) {
