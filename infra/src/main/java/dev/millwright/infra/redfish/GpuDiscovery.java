@@ -41,8 +41,8 @@ final class GpuDiscovery {
 
     private final RedfishClient client;
     private final Notes notes;
-    /** GPUs whose memory was not reported, by what was done about it: one warning per case, not per GPU. */
-    private final Map<String, List<String>> memoryNotes = new LinkedHashMap<>();
+    /** GPUs whose model or memory was not reported, by what was done about it: one warning per case, not per GPU. */
+    private final Map<String, List<String>> gpuNotes = new LinkedHashMap<>();
 
     GpuDiscovery(RedfishClient client, Notes notes) {
         this.client = client;
@@ -68,7 +68,7 @@ final class GpuDiscovery {
         pcieDevices(systems, chassis, claimed, unclaimed);
         oemDevices(systems.get(0), claimed, unclaimed);
         if (!otherAccelerators.isEmpty()) notes.warn("not counted as GPUs: " + String.join(", ", otherAccelerators));
-        memoryNotes.forEach((what, ids) -> notes.warn(String.join(", ", ids.stream().sorted(Comparator.comparing(GpuDiscovery::naturalKey)).toList())
+        gpuNotes.forEach((what, ids) -> notes.warn(String.join(", ", ids.stream().sorted(Comparator.comparing(GpuDiscovery::naturalKey)).toList())
                 + ": " + what));
 
         List<Found> counted = gpus;
@@ -111,7 +111,8 @@ final class GpuDiscovery {
             }
             return null;
         }
-        String model = GpuFacts.normalize(Odata.text(p.path("Model")), Odata.text(p.path("Manufacturer")), -1);
+        String model = GpuFacts.normalize(processorModel(p, path), Odata.text(p.path("Manufacturer")),
+                GpuFacts.pciId(p.path("ProcessorId").path("VendorId")));
         Set<String> keys = new HashSet<>();
         keys.add(Odata.key(path));
         for (String d : Odata.links(p.path("Links"), "PCIeDevice")) keys.add(Odata.key(d));
@@ -124,6 +125,40 @@ final class GpuDiscovery {
         String uuid = Odata.text(p.path("UUID"));
         if (uuid != null) keys.add("uuid:" + uuid.toLowerCase(Locale.ROOT));
         return new Found(path, model, memoryGiB(p, model), serial, keys);
+    }
+
+    /**
+     * A GPU processor's model name, or where its BMC put it instead: Cisco's CIMC states its own part number as
+     * Model ({@code UCSC-GPU-T4-16}) and the product as Name; Lenovo's XCC states no Model and names the card on
+     * the linked PCIe device. A model that names a maker and a GPU family wins, then one that names a family only.
+     */
+    private String processorModel(JsonNode p, String path) {
+        String own = Odata.text(p.path("Model"));
+        if (namesGpu(own)) return own;
+        String id = SystemTarget.idOf(p, path == null ? "" : path);
+        String name = Odata.text(p.path("Name"));
+        if (namesGpu(name)) {
+            gpuNote(id, "the processor's Model names no GPU; model taken from its Name");
+            return name;
+        }
+        if (GpuFacts.looksLikeGpuModel(own)) return own;
+        String devicePath = Odata.link(p.path("Links"), "PCIeDevice");
+        JsonNode device = devicePath == null ? null : client.find(devicePath).orElse(null);
+        if (device != null) {
+            for (String field : List.of("Model", "Name")) {
+                String text = Odata.text(device.path(field));
+                if (namesGpu(text) || GpuFacts.looksLikeGpuModel(text)) {
+                    gpuNote(id, "the processor states no GPU model; taken from its PCIe device's " + field);
+                    return text;
+                }
+            }
+        }
+        if (own == null) gpuNote(id, "GPU model unknown: neither the processor" + (device == null ? "" : " nor its PCIe device") + " names one");
+        return own; // a chip name the family list lacks (Nvidia(R) TU102) is still the BMC's best word
+    }
+
+    private static boolean namesGpu(String text) {
+        return gpuMaker(text) && GpuFacts.looksLikeGpuModel(text);
     }
 
     /**
@@ -145,20 +180,20 @@ final class GpuDiscovery {
         String id = SystemTarget.idOf(p, path(p));
         int fromName = GpuFacts.memoryFromName(model);
         if (fromName > 0) {
-            memoryNote(id, model + " reports no memory; " + fromName + " GiB taken from the model name");
+            gpuNote(id, model + " reports no memory; " + fromName + " GiB taken from the model name");
             return fromName;
         }
         int known = GpuFacts.memoryOfOneSizeModel(model);
         if (known > 0) {
-            memoryNote(id, model + " reports no memory; " + known + " GiB, the only size it comes in");
+            gpuNote(id, model + " reports no memory; " + known + " GiB, the only size it comes in");
             return known;
         }
-        memoryNote(id, model + ": memory unknown (no ProcessorMemory, MemorySummary or Memory links, and the model name states none)");
+        gpuNote(id, model + ": memory unknown (no ProcessorMemory, MemorySummary or Memory links, and the model name states none)");
         return 0;
     }
 
-    private void memoryNote(String id, String what) {
-        memoryNotes.computeIfAbsent(what, k -> new ArrayList<>()).add(id);
+    private void gpuNote(String id, String what) {
+        gpuNotes.computeIfAbsent(what, k -> new ArrayList<>()).add(id);
     }
 
     private static String path(JsonNode r) {
@@ -309,7 +344,7 @@ final class GpuDiscovery {
         if (uuid != null) keys.add("uuid:" + uuid.toLowerCase(Locale.ROOT));
         int memory = GpuFacts.memoryFromName(model);
         if (memory == 0) memory = GpuFacts.memoryOfOneSizeModel(model);
-        if (memory == 0) memoryNote(SystemTarget.idOf(r, path), model + ": memory unknown (a PCIe device states none, nor does its model name)");
+        if (memory == 0) gpuNote(SystemTarget.idOf(r, path), model + ": memory unknown (a PCIe device states none, nor does its model name)");
         return new Found(path, model, memory, serial, keys);
     }
 
