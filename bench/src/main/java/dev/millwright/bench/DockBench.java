@@ -5,6 +5,7 @@ import dev.millwright.infra.MachineRef;
 import dev.millwright.infra.Operation;
 import dev.millwright.infra.twin.GateRates;
 import dev.millwright.infra.twin.Twin;
+import dev.millwright.provision.DockEstimate;
 import dev.millwright.provision.DockSettings;
 import dev.millwright.provision.HardwareExpectation;
 import dev.millwright.provision.LifecycleEngine;
@@ -90,10 +91,19 @@ public final class DockBench {
 
         DockRunner runner = new DockRunner(twin);
         Map<String, Integer> peak = new TreeMap<>();
+        // the ETA the batch's status shows, at the start and every two simulated hours: when it says the batch ends
+        Map<Long, Double> forecasts = new TreeMap<>();
+        long forecastStart = System.nanoTime();
+        forecasts.put(0L, DockEstimate.remaining(settings, machines, t0).toSeconds() / 3600.0);
+        double forecastMillis = (System.nanoTime() - forecastStart) / 1e6;
         long passes = 0;
         while (machines.values().stream().anyMatch(m -> !m.state().settled())) {
             twin.advance(PASS);
             Instant now = twin.clock().instant();
+            long hours = Duration.between(t0, now).toHours();
+            if (hours % 2 == 0 && !forecasts.containsKey(hours)) {
+                forecasts.put(hours, hours + DockEstimate.remaining(settings, machines, now).toSeconds() / 3600.0);
+            }
             LifecycleEngine.Output out = LifecycleEngine.pass(new LifecycleEngine.Input(settings, machines, runner.observe(machines, plan), now));
             machines.putAll(out.changed());
             machines.putAll(runner.execute(out.actions(), machines));
@@ -125,6 +135,10 @@ public final class DockBench {
         System.out.printf(Locale.ROOT, "makespan:         %.2f h (simulated)%n", makespanH);
         System.out.printf(Locale.ROOT, "lower bound:      %.2f h (%s); longest path %.2f h%n", bound.hours, bound.what, bound.pathHours);
         System.out.printf(Locale.ROOT, "ratio:            %.3fx%n", makespanH / bound.hours);
+        StringBuilder eta = new StringBuilder();
+        forecasts.forEach((h, said) -> eta.append(eta.length() == 0 ? "" : ", ").append(String.format(Locale.ROOT, "at %d h %.2f h (%+.1f%%)", h, said,
+                (said / makespanH - 1) * 100)));
+        System.out.println("ETA said the end: " + eta + "; " + String.format(Locale.ROOT, "%.0f ms to forecast 1,000 machines", forecastMillis));
         System.out.println("peak in flight:   " + peak + " (per key; limits bmc " + settings.perBmcNetwork() + ", rack " + settings.perRackPower()
                 + ", image " + settings.perImageServer() + ")");
         System.out.printf(Locale.ROOT, "wall:             %.1f s, %d passes of %d s%n", (System.nanoTime() - wall) / 1e9, passes, PASS.toSeconds());

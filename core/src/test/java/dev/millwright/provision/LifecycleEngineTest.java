@@ -236,11 +236,33 @@ class LifecycleEngineTest {
     }
 
     @Test
-    void theEstimateIsTheLongerOfTheLongestPathAndTheBusiestResource() {
+    void theEstimateSchedulesTheRestAsTheEngineDoesAtNominalTimes() {
         Map<String, MachineLifecycle> four = new LinkedHashMap<>();
         for (int i = 0; i < 4; i++) four.put("m" + i, MachineLifecycle.registered("r1", "net", i, T0));
-        // per machine: 4 + 6 + 30 + 2 + 10 + 60 + 18 + 6 = 136 min; rack r1: 4 x 102 min of burn-in, one at a time
-        assertThat(DockEstimate.remaining(SETTINGS, four, T0)).isEqualTo(Duration.ofMinutes(4 * 102));
+        // per machine: power-on 4 + inspect 6 (two BMCs at once) + burn-in 30 + 2 + 10 + 60 (one at a time in rack r1)
+        // + install 18 (one at a time) + join 6. m2 and m3 are inspected by minute 20, but m3 burns in from 316 to 418:
+        // a bound of work / limit (4 x 102 = 408) leaves out the first inspections and the last install and join
+        assertThat(DockEstimate.remaining(SETTINGS, four, T0)).isEqualTo(Duration.ofMinutes(10 + 4 * 102 + 18 + 6));
         assertThat(DockEstimate.remaining(SETTINGS, Map.of("m0", four.get("m0")), T0)).isEqualTo(Duration.ofMinutes(136));
+    }
+
+    @Test
+    void theEstimateCountsWhatIsLeftOfAStepInFlightAndTheBackoffOfARetry() {
+        List<Step> plan = SETTINGS.plan();
+        MachineLifecycle powering = MachineLifecycle.registered("r1", "net", 0, T0).starting(plan.get(0), T0);
+        assertThat(DockEstimate.remaining(SETTINGS, Map.of("a", powering), T0.plus(Duration.ofMinutes(3)))).isEqualTo(Duration.ofMinutes(133));
+
+        MachineLifecycle retrying = powering.retrying("BMC busy", T0.plus(Duration.ofMinutes(30)));
+        assertThat(DockEstimate.remaining(SETTINGS, Map.of("b", retrying), T0)).isEqualTo(Duration.ofMinutes(30 + 136));
+        // a retrying machine keeps its BMC slot while it waits: with one slot, another machine in another rack powers on
+        // only once the retry is through its inspection (minute 40), not at once
+        DockSettings oneBmc = new DockSettings(SETTINGS.gates(), SETTINGS.expected(), 1, 1, 10, 3, Duration.ofMinutes(1), "ubuntu-24.04", "1.33.4");
+        Map<String, MachineLifecycle> two = new LinkedHashMap<>();
+        two.put("b", retrying);
+        two.put("d", MachineLifecycle.registered("r3", "net", 1, T0));
+        assertThat(DockEstimate.remaining(oneBmc, two, T0)).isEqualTo(Duration.ofMinutes(40 + 136));
+
+        MachineLifecycle done = MachineLifecycle.refused("r1", "net", 0, "gone", T0);
+        assertThat(DockEstimate.remaining(SETTINGS, Map.of("x", done), T0)).isZero();
     }
 }
