@@ -96,9 +96,9 @@ final class DockCommand implements Callable<Integer> {
                     JsonNode s = b.path("status");
                     rows.add(List.of(b.path("metadata").path("name").asText(), b.path("spec").path("pool").asText(), s.path("progress").asText("-"),
                             s.path("joined").asText("0"), s.path("quarantined").asText("0"), s.path("failed").asText("0"),
-                            s.path("phase").asText("Pending"), s.path("eta").asText("-")));
+                            s.path("phase").asText("Pending"), s.hasNonNull("remaining") ? left(s.get("remaining").asText()) : "-"));
                 }
-                Output.printTable(System.out, List.of("BATCH", "POOL", "SETTLED", "JOINED", "QUARANTINED", "FAILED", "PHASE", "ETA"), rows);
+                Output.printTable(System.out, List.of("BATCH", "POOL", "SETTLED", "JOINED", "QUARANTINED", "FAILED", "PHASE", "LEFT"), rows);
                 return ExitCodes.OK;
             }
             if (watch) return follow(api, batch);
@@ -126,7 +126,7 @@ final class DockCommand implements Callable<Integer> {
                 String progress = s.path("progress").asText("0/" + total);
                 bar.stepTo(Long.parseLong(progress.substring(0, progress.indexOf('/'))));
                 bar.setExtraMessage(s.path("joined").asInt() + " joined, " + s.path("quarantined").asInt() + " quarantined, "
-                        + s.path("failed").asInt() + " failed" + (s.hasNonNull("eta") ? ", ETA " + eta(s.get("eta").asText()) : ""));
+                        + s.path("failed").asInt() + " failed" + (s.hasNonNull("remaining") ? ", " + left(s.get("remaining").asText()) + " left" : ""));
                 if (s.has("finishedAt")) break;
                 Thread.sleep(1000);
                 b = api.get("/api/v1/dockbatches/" + ApiClient.enc(batch));
@@ -136,9 +136,20 @@ final class DockCommand implements Callable<Integer> {
         return b.path("status").path("phase").asText().equals("Completed") ? ExitCodes.OK : ExitCodes.ROLLOUT_NOT_COMPLETED;
     }
 
-    /** The server's ETA, by the world's clock (the twin's, in a demo), as an instant and what is left. */
+    /** The server's ETA, by the world's clock (the twin's, in a demo). */
     private static String eta(String at) {
         return at.replace("T", " ").replaceFirst("\\.\\d+Z$", "Z");
+    }
+
+    /** What the forecast says is left, short enough for a progress bar's line: "2h13m", "45m", "30s". */
+    static String left(String isoDuration) {
+        try {
+            java.time.Duration d = java.time.Duration.parse(isoDuration);
+            if (d.toHours() > 0) return d.toHours() + "h" + String.format("%02d", d.toMinutesPart()) + "m";
+            return d.toMinutes() > 0 ? d.toMinutes() + "m" : d.toSeconds() + "s";
+        } catch (java.time.format.DateTimeParseException e) {
+            return isoDuration;
+        }
     }
 
     private static JsonNode machines(ApiClient api, String batch) {
@@ -150,7 +161,10 @@ final class DockCommand implements Callable<Integer> {
         System.out.printf("dock batch %s: site %s -> pool %s%n", batch, b.path("spec").path("site").asText(), b.path("spec").path("pool").asText());
         System.out.printf("phase:     %s%n", s.path("phase").asText("Pending"));
         System.out.printf("progress:  %s settled (%s)%n", s.path("progress").asText("-"), s.path("message").asText(""));
-        if (s.hasNonNull("eta")) System.out.printf("eta:       %s (at the least, at nominal step times)%n", eta(s.get("eta").asText()));
+        if (s.hasNonNull("eta")) {
+            System.out.printf("eta:       %s, %s left (forecast at nominal step times, by the world's clock)%n", eta(s.get("eta").asText()),
+                    left(s.path("remaining").asText("?")));
+        }
         for (JsonNode r : s.path("rejected")) System.out.printf("rejected:  row %d (%s): %s%n", r.path("row").asInt(), r.path("machine").asText(), r.path("reason").asText());
         System.out.println();
         List<List<String>> rows = new ArrayList<>();
@@ -160,6 +174,7 @@ final class DockCommand implements Callable<Integer> {
             rows.add(List.of(m.path("metadata").path("name").asText(), l.path("rack").asText("-"), l.path("state").asText("-"),
                     l.path("stepIndex").asInt() + "/" + l.path("steps").asInt() + " " + l.path("step").asText(""), detail.isEmpty() ? "-" : detail));
         }
+        rows.sort((a, c) -> Output.naturalOrder(a.get(1) + " " + a.get(0), c.get(1) + " " + c.get(0))); // by rack, then r1-u2 before r1-u10
         Output.printTable(System.out, List.of("MACHINE", "RACK", "STATE", "STEP", "MESSAGE/REASON"), rows);
     }
 }

@@ -49,6 +49,17 @@ class DockTest {
                     "spec.machines[17].bmc", "duplicates spec.machines[0].bmc (twin://hgx-h100/r2-1)");
 
             create(s, "/api/v1/dockbatches", batch(rows));
+            // while it runs the status forecasts the end, by the world's clock
+            JsonNode running = s.awaitAdvancing(() -> get(s, "/api/v1/dockbatches/rack-a").path("status"), st -> st.has("eta"),
+                    Duration.ofSeconds(0), "a forecast");
+            java.time.Duration left = java.time.Duration.parse(running.path("remaining").asText());
+            // one machine's path is 67 min (power-on 4, inspect 6, burn-in 33, install 18, join 6); seven machines in a
+            // rack of three burn-ins at once take three rounds
+            assertThat(left).as("13 machines, 2 racks of 3 burn-ins at once, at nominal times").isBetween(
+                    java.time.Duration.ofMinutes(10 + 3 * 33 + 18 + 6), java.time.Duration.ofHours(4));
+            java.time.Duration drift = java.time.Duration.between(s.server().twin().clock().instant().plus(left),
+                    java.time.Instant.parse(running.path("eta").asText()));
+            assertThat(drift.abs()).as("eta = the world's now + remaining").isLessThan(java.time.Duration.ofSeconds(1));
             JsonNode done = s.awaitAdvancing(() -> get(s, "/api/v1/dockbatches/rack-a").path("status"),
                     st -> st.has("finishedAt"), Duration.ofMinutes(3), "the batch settles");
 

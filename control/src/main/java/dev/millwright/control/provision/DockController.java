@@ -212,8 +212,10 @@ public final class DockController implements Controller {
             if (finished) {
                 s.put("finishedAt", now.toString());
                 s.remove("eta");
+                s.remove("remaining");
             } else {
                 s.put("eta", now.plus(left).toString());
+                s.put("remaining", left.truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString());
             }
             return s;
         });
