@@ -125,8 +125,9 @@ final class DockCommand implements Callable<Integer> {
                 JsonNode s = b.path("status");
                 String progress = s.path("progress").asText("0/" + total);
                 bar.stepTo(Long.parseLong(progress.substring(0, progress.indexOf('/'))));
-                bar.setExtraMessage(s.path("joined").asInt() + " joined, " + s.path("quarantined").asInt() + " quarantined, "
-                        + s.path("failed").asInt() + " failed" + (s.hasNonNull("remaining") ? ", " + left(s.get("remaining").asText()) + " left" : ""));
+                // what is left first: a narrow terminal cuts the end of the line
+                bar.setExtraMessage((s.hasNonNull("remaining") ? left(s.get("remaining").asText()) + " left; " : "")
+                        + s.path("joined").asInt() + " joined, " + s.path("quarantined").asInt() + " quarantined, " + s.path("failed").asInt() + " failed");
                 if (s.has("finishedAt")) break;
                 Thread.sleep(1000);
                 b = api.get("/api/v1/dockbatches/" + ApiClient.enc(batch));
