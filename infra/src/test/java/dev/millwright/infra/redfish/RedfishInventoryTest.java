@@ -64,7 +64,7 @@ class RedfishInventoryTest {
     }
 
     @ParameterizedTest(name = "{0}")
-    @MethodSource("mockups")
+    @MethodSource({"mockups", "dev.millwright.infra.redfish.RedfishVendorShapesTest#shapes"})
     void readsTheSameWhenTheBmcWritesLinksWithTrailingSlashesAndInLowerCase(String tree) {
         try (TestBmc plain = TestBmc.serving(tree).start(); RedfishBmc a = Bmcs.connect(plain);
              TestBmc sloppy = TestBmc.serving(tree).trailingSlashLinks().lowerCaseLinks().start(); RedfishBmc b = Bmcs.connect(sloppy)) {
