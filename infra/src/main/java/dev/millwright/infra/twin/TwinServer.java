@@ -189,69 +189,36 @@ public final class TwinServer implements AutoCloseable {
 
     /** One method of the port; argument names as in {@link dev.millwright.infra.Infrastructure}. */
     private Object call(String method, JsonNode a) {
-        switch (method) {
-            case "enroll" -> twin.enroll(ref(a));
-            case "enrollDelivered" -> twin.enrollDelivered(ref(a));
-            case "release" -> twin.release(machine(a));
-            case "inventory" -> {
-                return twin.inventory(machine(a));
-            }
-            case "health" -> {
-                return twin.health(machine(a));
-            }
-            case "power" -> {
-                return twin.power(machine(a), PowerAction.valueOf(text(a, "action")));
-            }
-            case "install" -> {
-                return twin.install(machine(a), BootSource.valueOf(text(a, "source")), text(a, "image"));
-            }
-            case "burnIn" -> {
-                return twin.burnIn(machine(a), duration(a, "length"));
-            }
-            case "check" -> {
-                return twin.check(machine(a), text(a, "check"), a.hasNonNull("length") ? duration(a, "length") : null);
-            }
-            case "checkReport" -> {
-                return twin.checkReport(text(a, "operation"));
-            }
-            case "installPack" -> {
-                return twin.installPack(machine(a), text(a, "pack"), text(a, "version"));
-            }
-            case "removePack" -> {
-                return twin.removePack(machine(a), text(a, "pack"));
-            }
-            case "installedPacks" -> {
-                return twin.installedPacks(machine(a));
-            }
-            case "cordon" -> {
-                return twin.cordon(machine(a));
-            }
-            case "uncordon" -> {
-                return twin.uncordon(machine(a));
-            }
-            case "drain" -> {
-                return twin.drain(machine(a), duration(a, "gracePeriod"));
-            }
-            case "startWorkload" -> {
-                return twin.startWorkload(Json.MAPPER.convertValue(a.path("placement"), WorkloadPlacement.class));
-            }
-            case "stopWorkload" -> {
-                return twin.stopWorkload(text(a, "workload"));
-            }
-            case "workload" -> {
-                return twin.workload(text(a, "workload"));
-            }
-            case "gpuTelemetry" -> {
-                return twin.gpuTelemetry(machine(a));
-            }
-            case "operation" -> {
-                return twin.operation(text(a, "id"));
-            }
-            case "operations" -> {
-                return twin.operations(machine(a));
-            }
+        return switch (method) {
+            case "enroll" -> done(() -> twin.enroll(ref(a)));
+            case "enrollDelivered" -> done(() -> twin.enrollDelivered(ref(a)));
+            case "release" -> done(() -> twin.release(machine(a)));
+            case "inventory" -> twin.inventory(machine(a));
+            case "health" -> twin.health(machine(a));
+            case "power" -> twin.power(machine(a), PowerAction.valueOf(text(a, "action")));
+            case "install" -> twin.install(machine(a), BootSource.valueOf(text(a, "source")), text(a, "image"));
+            case "burnIn" -> twin.burnIn(machine(a), duration(a, "length"));
+            case "check" -> twin.check(machine(a), text(a, "check"), a.hasNonNull("length") ? duration(a, "length") : null);
+            case "checkReport" -> twin.checkReport(text(a, "operation"));
+            case "installPack" -> twin.installPack(machine(a), text(a, "pack"), text(a, "version"));
+            case "removePack" -> twin.removePack(machine(a), text(a, "pack"));
+            case "installedPacks" -> twin.installedPacks(machine(a));
+            case "cordon" -> twin.cordon(machine(a));
+            case "uncordon" -> twin.uncordon(machine(a));
+            case "drain" -> twin.drain(machine(a), duration(a, "gracePeriod"));
+            case "startWorkload" -> twin.startWorkload(Json.MAPPER.convertValue(a.path("placement"), WorkloadPlacement.class));
+            case "stopWorkload" -> twin.stopWorkload(text(a, "workload"));
+            case "workload" -> twin.workload(text(a, "workload"));
+            case "gpuTelemetry" -> twin.gpuTelemetry(machine(a));
+            case "operation" -> twin.operation(text(a, "id"));
+            case "operations" -> twin.operations(machine(a));
             default -> throw new UnsupportedOperationException("the port has no method " + method);
-        }
+        };
+    }
+
+    /** A method that answers nothing answers an empty object. */
+    private static Object done(Runnable call) {
+        call.run();
         return Json.object();
     }
 
