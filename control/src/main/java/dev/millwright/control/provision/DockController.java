@@ -45,9 +45,16 @@ import java.util.TreeMap;
  */
 public final class DockController implements Controller {
     static final Duration ACTIVE_POLL = Duration.ofMillis(500);
+    /**
+     * How often a batch's ETA is forecast anew, by the control plane's clock: a forecast of a thousand machines takes
+     * tens of milliseconds, too much for every pass; in between, the last one's ETA stands.
+     */
+    static final Duration FORECAST_EVERY = Duration.ofSeconds(10);
 
     private final Infrastructure infra;
     private final DockRunner runner;
+    /** When each batch's ETA was last forecast; lost with the process, which only means one forecast more. */
+    private final Map<ResourceKey, Instant> forecastAt = new java.util.concurrent.ConcurrentHashMap<>();
 
     public DockController(Infrastructure infra) {
         this.infra = infra;
@@ -121,7 +128,9 @@ public final class DockController implements Controller {
 
         // 4. the batch's summary
         boolean finished = machines.size() + rejected.size() >= rows.size() && machines.values().stream().allMatch(p -> p.state().settled() || p.state().dayTwo());
-        summarize(ctx, key, settings, machines, rejected, finished, now);
+        Instant eta = finished ? null : eta(ctx, key, batch, settings, machines, now);
+        summarize(ctx, key, machines, rejected, finished, now, eta);
+        if (finished) forecastAt.remove(key);
         return finished ? Result.done() : Result.requeueAfter(ACTIVE_POLL);
     }
 
@@ -185,8 +194,19 @@ public final class DockController implements Controller {
         ctx.updateStatus(ResourceKey.platform(FleetKinds.MACHINE, machine), s -> s.set("lifecycle", p.toJson(plan)));
     }
 
-    private static void summarize(ControllerContext ctx, ResourceKey key, DockSettings settings, Map<String, MachineLifecycle> machines,
-                                  ArrayNode rejected, boolean finished, Instant now) {
+    /** The batch's ETA by the world's clock: forecast anew at most every {@link #FORECAST_EVERY}, else the last one. */
+    private Instant eta(ControllerContext ctx, ResourceKey key, Resource batch, DockSettings settings, Map<String, MachineLifecycle> machines,
+                        Instant now) {
+        Instant last = forecastAt.get(key);
+        Instant wall = ctx.clock().instant();
+        JsonNode stored = batch.status().path("eta");
+        if (last != null && stored.isTextual() && wall.isBefore(last.plus(FORECAST_EVERY))) return Instant.parse(stored.asText());
+        forecastAt.put(key, wall);
+        return now.plus(DockEstimate.remaining(settings, machines, now));
+    }
+
+    private static void summarize(ControllerContext ctx, ResourceKey key, Map<String, MachineLifecycle> machines,
+                                  ArrayNode rejected, boolean finished, Instant now, Instant eta) {
         Map<String, Integer> counts = new TreeMap<>();
         ArrayNode problems = Json.array();
         for (var e : new TreeMap<>(machines).entrySet()) {
@@ -199,7 +219,6 @@ public final class DockController implements Controller {
         int failed = counts.getOrDefault("Failed", 0) + rejected.size();
         long settled = machines.values().stream().filter(p -> p.state().settled() || p.state().dayTwo()).count() + rejected.size();
         int total = machines.size() + rejected.size();
-        Duration left = DockEstimate.remaining(settings, machines, now);
         ctx.updateStatus(key, s -> {
             s.put("phase", !finished ? "Running" : joined == total ? "Completed" : "CompletedWithFailures");
             if (!s.has("startedAt")) s.put("startedAt", now.toString());
@@ -214,7 +233,8 @@ public final class DockController implements Controller {
                 s.remove("eta");
                 s.remove("remaining");
             } else {
-                s.put("eta", now.plus(left).toString());
+                Duration left = now.isBefore(eta) ? Duration.between(now, eta) : Duration.ZERO;
+                s.put("eta", eta.toString());
                 s.put("remaining", left.truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString());
             }
             return s;
