@@ -295,9 +295,9 @@ public final class RemoteTwin implements Infrastructure, AutoCloseable {
     /** The twin's time, as last read, moved on at its speed since; never back. */
     static final class FollowingClock extends Clock {
         private final double speed;
-        private final java.util.concurrent.atomic.AtomicLong last = new java.util.concurrent.atomic.AtomicLong(Long.MIN_VALUE);
-        private volatile long readNanos;
-        private volatile long readAt;
+        private long readNanos;
+        private long readAt;
+        private long last = Long.MIN_VALUE;
 
         FollowingClock(Instant now, double speed) {
             this.speed = speed;
@@ -310,13 +310,9 @@ public final class RemoteTwin implements Infrastructure, AutoCloseable {
         }
 
         @Override
-        public Instant instant() {
-            long now;
-            synchronized (this) {
-                now = readNanos + (long) ((System.nanoTime() - readAt) * speed);
-            }
-            long t = last.accumulateAndGet(now, Math::max);
-            return Instant.ofEpochSecond(Math.floorDiv(t, 1_000_000_000L), Math.floorMod(t, 1_000_000_000L));
+        public synchronized Instant instant() {
+            last = Math.max(last, readNanos + (long) ((System.nanoTime() - readAt) * speed));
+            return Instant.ofEpochSecond(Math.floorDiv(last, 1_000_000_000L), Math.floorMod(last, 1_000_000_000L));
         }
 
         @Override
